@@ -1,0 +1,185 @@
+package opptima
+
+import (
+	"strings"
+	"time"
+
+	jsoniter "github.com/json-iterator/go"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// eventBuilder accumulates one event while its fields are read: attributes
+// go straight into the record; the few values the event router and the
+// derived attributes need are kept aside as text.
+type eventBuilder struct {
+	attrs pcommon.Map
+	loc   *time.Location
+
+	group, kind  string // "type" and "event"
+	status       string
+	response     string // the reply when it is text; certified arrays are not
+	recipient    string
+	destination  string
+	timestamp    time.Time
+	hasTimestamp bool
+}
+
+// fieldReader maps one payload field onto the record.
+type fieldReader func(b *eventBuilder, it *jsoniter.Iterator, name string)
+
+// knownFields lists every field Opptima documents. Any other field goes
+// through readOtherField, so nothing is ever dropped.
+var knownFields = map[string]fieldReader{
+	"type":           func(b *eventBuilder, it *jsoniter.Iterator, _ string) { b.group = b.putText(attrType, it) },
+	"event":          func(b *eventBuilder, it *jsoniter.Iterator, _ string) { b.kind = b.putText(attrEvent, it) },
+	"status":         func(b *eventBuilder, it *jsoniter.Iterator, _ string) { b.status = b.putValue(attrStatus, it) },
+	"to":             readRecipient,
+	"email":          readRecipient,
+	"sender":         keepAs(attrFromAddress),
+	"subject":        keepAs(attrSubject),
+	"msgid":          keepAs(attrMessageID),
+	"ip":             keepAs(attrClientAddress),
+	"origin":         keepAs(attrOrigin),
+	"certifiedEmail": keepAs(attrCertified),
+	"relid":          keepAsText(attrRelID),
+	"campid":         keepAsText(attrCampaignID),
+	"campaignName":   keepAsText(attrCampaignName),
+	"contactid":      keepAsText(attrContactID),
+	"contactId":      keepAsText(attrContactID),
+	"response":       readResponse,
+	"custom_headers": readCustomHeaders,
+	"timestamp":      readTimestamp,
+	"destination":    func(b *eventBuilder, it *jsoniter.Iterator, _ string) { b.destination = b.putValue(attrURLFull, it) },
+	"latitude":       keepAs(attrGeoLat),
+	"longitude":      keepAs(attrGeoLon),
+	"cityName":       keepAs(attrGeoLocality),
+	"browser":        keepAs(attrUserAgentName),
+}
+
+func readField(b *eventBuilder, it *jsoniter.Iterator, name string) {
+	if read, ok := knownFields[name]; ok {
+		read(b, it, name)
+		return
+	}
+	readOtherField(b, it, name)
+}
+
+// readOtherField keeps a field this receiver does not know, JSON type and
+// all, as opptima.<snake_case name>.
+func readOtherField(b *eventBuilder, it *jsoniter.Iterator, name string) {
+	readValue(it, b.attrs.PutEmpty(freeKey(b.attrs, otherFieldPrefix+snakeCase(name))))
+}
+
+// keepAs maps a field to key with its JSON type kept. When two payload names
+// feed the same key (contactid, contactId), the first wins and the second is
+// kept under its own name.
+func keepAs(key string) fieldReader {
+	return func(b *eventBuilder, it *jsoniter.Iterator, name string) {
+		if b.taken(key) {
+			readOtherField(b, it, name)
+			return
+		}
+		readValue(it, b.attrs.PutEmpty(key))
+	}
+}
+
+// keepAsText maps an id-like field to a string attribute whatever its JSON
+// type (relid is 123 on some pages and "123" on others).
+func keepAsText(key string) fieldReader {
+	return func(b *eventBuilder, it *jsoniter.Iterator, name string) {
+		if b.taken(key) {
+			readOtherField(b, it, name)
+			return
+		}
+		b.putText(key, it)
+	}
+}
+
+func readRecipient(b *eventBuilder, it *jsoniter.Iterator, name string) {
+	if b.taken(attrToAddress) {
+		readOtherField(b, it, name)
+		return
+	}
+	b.recipient = b.putValue(attrToAddress, it)
+	if domain := recipientDomain(b.recipient); domain != "" {
+		b.attrs.PutStr(attrToDomain, domain)
+	}
+}
+
+// readResponse keeps a text reply as sent and an array or object (certified
+// emails) as compact JSON, since backends index one string best.
+func readResponse(b *eventBuilder, it *jsoniter.Iterator, _ string) {
+	if it.WhatIsNext() == jsoniter.StringValue {
+		b.response = it.ReadString()
+		b.attrs.PutStr(attrResponse, b.response)
+		return
+	}
+	b.putText(attrResponse, it)
+}
+
+// readCustomHeaders flattens the headers object into one attribute per
+// header, name lower-cased since header names are case-insensitive.
+func readCustomHeaders(b *eventBuilder, it *jsoniter.Iterator, name string) {
+	if it.WhatIsNext() != jsoniter.ObjectValue {
+		readOtherField(b, it, name)
+		return
+	}
+	it.ReadMapCB(func(it *jsoniter.Iterator, header string) bool {
+		readValue(it, b.attrs.PutEmpty(attrCustomHeaders+"."+strings.ToLower(header)))
+		return true
+	})
+}
+
+// readTimestamp sets the record time from Opptima's local timestamp. When
+// the value is missing or unreadable the raw value is kept in
+// opptima.timestamp and the event is still accepted.
+func readTimestamp(b *eventBuilder, it *jsoniter.Iterator, _ string) {
+	if it.WhatIsNext() == jsoniter.StringValue {
+		text := it.ReadString()
+		if t, ok := parseTimestamp(text, b.loc); ok {
+			b.timestamp, b.hasTimestamp = t, true
+			return
+		}
+		b.attrs.PutStr(attrTimestamp, text)
+		return
+	}
+	readValue(it, b.attrs.PutEmpty(attrTimestamp))
+}
+
+// putValue writes the next value under key with its type kept, and returns
+// it as text when it is a string.
+func (b *eventBuilder) putValue(key string, it *jsoniter.Iterator) string {
+	v := b.attrs.PutEmpty(key)
+	readValue(it, v)
+	if v.Type() == pcommon.ValueTypeStr {
+		return v.Str()
+	}
+	return ""
+}
+
+// putText writes the next value under key as a string and returns it.
+func (b *eventBuilder) putText(key string, it *jsoniter.Iterator) string {
+	text, ok := readText(it)
+	if ok {
+		b.attrs.PutStr(key, text)
+	}
+	return text
+}
+
+func (b *eventBuilder) taken(key string) bool {
+	_, ok := b.attrs.Get(key)
+	return ok
+}
+
+// recipientDomain returns the lower-cased domain of an address such as
+// "user@Example.COM" or "Name <user@example.com>", or "" when it has none.
+func recipientDomain(address string) string {
+	if open := strings.LastIndexByte(address, '<'); open >= 0 {
+		address = strings.TrimSuffix(address[open+1:], ">")
+	}
+	at := strings.LastIndexByte(address, '@')
+	if at < 0 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(address[at+1:]))
+}

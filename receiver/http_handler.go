@@ -1,0 +1,100 @@
+package receiver
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"time"
+
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/receiver/receiverhelper"
+
+	"github.com/opptimaotel/opptimareceiver/internal/httperr"
+	"github.com/opptimaotel/opptimareceiver/internal/opptima"
+)
+
+const dataFormat = "opptima_json"
+
+// webhookHandler implements the HTTP contract of the webhook: POST only,
+// bearer key, JSON body, all or nothing, and 200 only once the pipeline has
+// taken every event of the request.
+type webhookHandler struct {
+	next      consumer.Logs
+	obsreport *receiverhelper.ObsReport
+	converter *opptima.Converter
+	keys      *keyChecker
+}
+
+func newWebhookHandler(next consumer.Logs, obsreport *receiverhelper.ObsReport, converter *opptima.Converter, keys *keyChecker) *webhookHandler {
+	return &webhookHandler{next: next, obsreport: obsreport, converter: converter, keys: keys}
+}
+
+func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	arrived := time.Now()
+	if req.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		httperr.Write(w, http.StatusMethodNotAllowed, "only POST is accepted")
+		return
+	}
+	if h.keys.enabled() && !h.keys.allows(req.Header) {
+		w.Header().Set("WWW-Authenticate", "Bearer")
+		httperr.Write(w, http.StatusUnauthorized, "missing or invalid API key")
+		return
+	}
+	if !isJSONContentType(req.Header.Get("Content-Type")) {
+		httperr.Write(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+		return
+	}
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		if maxErr := (*http.MaxBytesError)(nil); errors.As(err, &maxErr) {
+			httperr.Write(w, http.StatusRequestEntityTooLarge, "body is larger than max_request_body_size")
+			return
+		}
+		httperr.Write(w, http.StatusBadRequest, "cannot read the body: "+err.Error())
+		return
+	}
+
+	logs, err := h.converter.ToLogs(body, arrived)
+	if err != nil {
+		httperr.Write(w, http.StatusBadRequest, err.Error())
+		return
+	}
+
+	count := logs.LogRecordCount()
+	ctx := h.obsreport.StartLogsOp(req.Context())
+	err = h.next.ConsumeLogs(ctx, logs)
+	h.obsreport.EndLogsOp(ctx, dataFormat, count, err)
+	if err != nil {
+		httperr.Write(w, httperr.StatusFromConsumeError(err), "the pipeline did not take the events: "+err.Error())
+		return
+	}
+	httperr.WriteJSON(w, http.StatusOK, struct {
+		Accepted int `json:"accepted"`
+	}{count})
+}
+
+// isJSONContentType accepts an absent Content-Type (many webhook senders
+// omit it) and application/json with any parameters.
+func isJSONContentType(value string) bool {
+	if value == "" {
+		return true
+	}
+	mediaType, _, err := mime.ParseMediaType(value)
+	return err == nil && mediaType == "application/json"
+}
+
+// notFound answers every path other than the webhook's.
+func notFound(w http.ResponseWriter, _ *http.Request) {
+	httperr.Write(w, http.StatusNotFound, "not found: Opptima webhooks are served on the configured path only")
+}
+
+// writeServerError keeps confighttp's own rejections (a body it cannot
+// decompress, an auth extension saying no) in the same JSON shape as ours.
+func writeServerError(w http.ResponseWriter, _ *http.Request, msg string, status int) {
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", "Bearer")
+	}
+	httperr.Write(w, status, msg)
+}
