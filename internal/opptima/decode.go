@@ -94,8 +94,8 @@ func readValue(it *jsoniter.Iterator, dst pcommon.Value) {
 	}
 }
 
-// setNumber keeps integers exact. A number that fits neither int64 nor a
-// finite float64 (1e400) is kept as its literal text rather than lost.
+// setNumber keeps integers exact. The splitter already refuses numbers no
+// float64 can hold (1e400); should one get here, its text is kept.
 func setNumber(dst pcommon.Value, n json.Number) {
 	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
 		dst.SetInt(i)

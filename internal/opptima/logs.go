@@ -46,7 +46,7 @@ func NewConverter(opts Options) *Converter {
 func (c *Converter) ToLogs(body []byte, observed time.Time) (plog.Logs, error) {
 	events, err := splitEvents(body)
 	if err != nil {
-		return plog.Logs{}, err
+		return plog.NewLogs(), err
 	}
 	logs := plog.NewLogs()
 	rl := logs.ResourceLogs().AppendEmpty()
@@ -60,9 +60,9 @@ func (c *Converter) ToLogs(body []byte, observed time.Time) (plog.Logs, error) {
 	for i, raw := range events {
 		if err := c.appendRecord(records.AppendEmpty(), raw, observedAt); err != nil {
 			if len(events) == 1 {
-				return plog.Logs{}, err
+				return plog.NewLogs(), err
 			}
-			return plog.Logs{}, fmt.Errorf("event %d: %w", i, err)
+			return plog.NewLogs(), fmt.Errorf("event %d: %w", i, err)
 		}
 	}
 	return logs, nil

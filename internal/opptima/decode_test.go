@@ -1,0 +1,132 @@
+package opptima
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestToLogsRejectsBodiesThatAreNotEvents(t *testing.T) {
+	converter := newTestConverter(t, false)
+	deep := strings.Repeat("[", 100000) + strings.Repeat("]", 100000)
+	tests := []struct {
+		name, body, wantErr string
+	}{
+		{"empty", "", "body is empty"},
+		{"whitespace", " \n\t ", "body is empty"},
+		{"null", "null", "body is null"},
+		{"number", "42", "body is a number"},
+		{"string", `"bounce"`, "body is a string"},
+		{"boolean", "true", "body is a boolean"},
+		{"garbage", "bounce!", "body is not valid JSON"},
+		{"truncated object", `{"type":"SMTP","event":"bounce"`, "not valid JSON"},
+		{"trailing data", `{"type":"SMTP","event":"bounce"} {"x":1}`, "unexpected data after the top-level value"},
+		{"empty array", "[]", "the array holds no events"},
+		{"array with a number", `[{"type":"SMTP","event":"bounce"}, 3]`, "element 1 of the array is a number, not an event object"},
+		{"nested arrays", `[[{"type":"SMTP","event":"bounce"}]]`, "element 0 of the array is an array"},
+		{"deep nesting", deep, "element 0 of the array is an array"},
+		{"missing event", `{"type":"SMTP","to":"a@b.co"}`, `"event" is missing or empty`},
+		{"event in an array without kind", `[{"type":"SMTP","event":"bounce"},{"type":"SMTP"}]`, `event 1: "event" is missing`},
+		{"invalid UTF-8", "{\"type\":\"SMTP\",\"event\":\"bounce\",\"to\":\"\xff\"}", "not valid UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logs, err := converter.ToLogs([]byte(tt.body), observedAt)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.wantErr)
+			assert.Equal(t, 0, logs.LogRecordCount(), "nothing may be half-converted")
+		})
+	}
+}
+
+func TestToLogsErrorsDoNotEchoThePayload(t *testing.T) {
+	converter := newTestConverter(t, false)
+	_, err := converter.ToLogs([]byte(`{"type":"SMTP","event":"bounce","to":"secret-recipient@x.co",`), observedAt)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "secret-recipient")
+}
+
+func TestNumbersKeepTheirValue(t *testing.T) {
+	converter := newTestConverter(t, false)
+	logs, err := converter.ToLogs([]byte(`{"event":"sent","big":9007199254740993,"ratio":0.5}`), observedAt)
+	require.NoError(t, err)
+	attrs := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes()
+	big, _ := attrs.Get("opptima.big")
+	assert.Equal(t, int64(9007199254740993), big.Int(), "integers beyond 2^53 stay exact")
+	ratio, _ := attrs.Get("opptima.ratio")
+	assert.InDelta(t, 0.5, ratio.Double(), 0)
+
+	// A number no float64 can hold is refused, as encoding/json refuses it:
+	// no exporter could carry it faithfully.
+	_, err = converter.ToLogs([]byte(`{"event":"sent","huge":1e400}`), observedAt)
+	require.ErrorContains(t, err, "invalid number")
+}
+
+func TestDuplicateKeysLastOneWins(t *testing.T) {
+	converter := newTestConverter(t, false)
+	logs, err := converter.ToLogs([]byte(`{"event":"bounce","status":"Rebote suave","status":"Rebote duro"}`), observedAt)
+	require.NoError(t, err)
+	rec := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
+	status, _ := rec.Attributes().Get(attrStatus)
+	assert.Equal(t, "Rebote duro", status.Str())
+	bounce, _ := rec.Attributes().Get(attrBounceType)
+	assert.Equal(t, bounceHard, bounce.Str())
+}
+
+func TestRecordUIDIsDeterministic(t *testing.T) {
+	converter := newTestConverter(t, false)
+	uid := func(body string) string {
+		logs, err := converter.ToLogs([]byte(body), observedAt)
+		require.NoError(t, err)
+		v, ok := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().Get(attrRecordUID)
+		require.True(t, ok)
+		return v.Str()
+	}
+	first := uid(`{"event":"bounce","to":"a@b.co","timestamp":"2020-10-05 17:40:54"}`)
+	assert.Equal(t, first, uid(`{"event":"bounce","to":"a@b.co","timestamp":"2020-10-05 17:40:54"}`), "a resent event keeps its id")
+	assert.Equal(t, first, uid(`[{"event":"bounce","to":"a@b.co","timestamp":"2020-10-05 17:40:54"}]`), "the same event inside an array keeps its id")
+	assert.NotEqual(t, first, uid(`{"event":"bounce","to":"c@b.co","timestamp":"2020-10-05 17:40:54"}`))
+	assert.Len(t, first, 32)
+}
+
+func TestRawPayloadKeepsTheOriginalEvent(t *testing.T) {
+	event := `{"type": "SMTP", "event": "bounce", "to": "a@b.co"}`
+	logs, err := newTestConverter(t, true).ToLogs([]byte("[ "+event+" ]"), observedAt)
+	require.NoError(t, err)
+	original, ok := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().Get(attrRecordOriginal)
+	require.True(t, ok)
+	assert.Equal(t, event, original.Str())
+
+	logs, err = newTestConverter(t, false).ToLogs([]byte(event), observedAt)
+	require.NoError(t, err)
+	_, ok = logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().Get(attrRecordOriginal)
+	assert.False(t, ok, "log.record.original only when raw_payload is on")
+}
+
+func TestEventRouting(t *testing.T) {
+	converter := newTestConverter(t, false)
+	tests := []struct {
+		body, eventName, severity, bodyText string
+	}{
+		{`{"type":"SMTP","event":"bounce","status":"Rebote duro","response":"550 5.1.1 no such user"}`, "opptima.smtp.bounce", "ERROR", "Rebote duro: 550 5.1.1 no such user"},
+		{`{"type":"SMTP","event":"bounce","status":"Rebote suave","response":"452 4.2.2 full"}`, "opptima.smtp.bounce", "WARN", "Rebote suave: 452 4.2.2 full"},
+		{`{"type":"SMTP","event":"Bounce","to":"a@b.co"}`, "opptima.smtp.bounce", "WARN", "Bounce: a@b.co"},
+		{`{"type":"SMTP","event":"delivered","status":"Entregado","to":"a@b.co"}`, "opptima.smtp.delivered", "INFO", "Entregado: a@b.co"},
+		{`{"type":"Email marketing","event":"sent","to":"a@b.co"}`, "opptima.email_marketing.sent", "INFO", "sent: a@b.co"},
+		{`{"type":"Email marketing","event":"click","email":"a@b.co","destination":"https://x.co"}`, "opptima.email_marketing.click", "INFO", "click: https://x.co"},
+		{`{"type":"Email marketing","event":"unsubscribe","email":"a@b.co"}`, "opptima.email_marketing.unsubscribe", "INFO", "unsubscribe: a@b.co"},
+		{`{"event":"open"}`, "opptima.unknown.open", "INFO", "open"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.eventName+"/"+tt.bodyText, func(t *testing.T) {
+			logs, err := converter.ToLogs([]byte(tt.body), observedAt)
+			require.NoError(t, err)
+			rec := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
+			assert.Equal(t, tt.eventName, rec.EventName())
+			assert.Equal(t, tt.severity, rec.SeverityText())
+			assert.Equal(t, tt.bodyText, rec.Body().Str())
+		})
+	}
+}

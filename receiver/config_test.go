@@ -1,0 +1,77 @@
+package receiver
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/confmap/confmaptest"
+	"go.opentelemetry.io/collector/confmap"
+
+	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
+)
+
+func loadConfig(t *testing.T, name string) (*Config, error) {
+	t.Helper()
+	cm, err := confmaptest.LoadConf(filepath.Join("..", "testdata", "config.yaml"))
+	require.NoError(t, err)
+	sub, err := cm.Sub(component.NewIDWithName(metadata.Type, name).String())
+	require.NoError(t, err)
+	cfg := NewFactory().CreateDefaultConfig().(*Config)
+	require.NoError(t, sub.Unmarshal(cfg))
+	return cfg, confmap.Validate(cfg)
+}
+
+func TestConfigDefaults(t *testing.T) {
+	cfg, err := loadConfig(t, "")
+	require.NoError(t, err)
+	assert.Equal(t, "localhost:8080", cfg.NetAddr.Endpoint)
+	assert.Equal(t, "/opptima", cfg.Path)
+	assert.Equal(t, "America/Bogota", cfg.Timezone)
+	assert.False(t, cfg.RawPayload)
+	assert.Equal(t, []configopaque.String{"only-key"}, cfg.APIKeys)
+	assert.Equal(t, 30*time.Second, cfg.WriteTimeout, "confighttp's defaults are kept")
+	assert.Equal(t, time.Minute, cfg.ReadHeaderTimeout)
+}
+
+func TestConfigEveryOption(t *testing.T) {
+	cfg, err := loadConfig(t, "all")
+	require.NoError(t, err)
+	assert.Equal(t, "0.0.0.0:9443", cfg.NetAddr.Endpoint)
+	assert.Equal(t, "/hooks/opptima", cfg.Path)
+	assert.Equal(t, []configopaque.String{"old-key", "new-key"}, cfg.APIKeys)
+	assert.Equal(t, "America/Lima", cfg.Timezone)
+	assert.True(t, cfg.RawPayload)
+	assert.Equal(t, int64(1048576), cfg.MaxRequestBodySize)
+	assert.Equal(t, 10*time.Second, cfg.ReadTimeout)
+	assert.True(t, cfg.IncludeMetadata)
+}
+
+func TestConfigAuthExtensionAloneIsEnough(t *testing.T) {
+	cfg, err := loadConfig(t, "auth_extension_only")
+	require.NoError(t, err)
+	assert.True(t, cfg.Auth.HasValue())
+	assert.Empty(t, cfg.APIKeys)
+}
+
+func TestConfigValidationErrors(t *testing.T) {
+	tests := map[string]string{
+		"bad_path":       `path "hooks/opptima" must start with "/"`,
+		"no_auth":        "the webhook would accept anyone: set api_keys",
+		"empty_key":      "api_keys[1] is empty",
+		"key_with_space": "api_keys[0] contains white space",
+		"bad_timezone":   `timezone "Mars/Olympus_Mons" is not a known IANA zone`,
+		"empty_timezone": "timezone must not be empty",
+	}
+	for name, want := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := loadConfig(t, name)
+			require.ErrorContains(t, err, want)
+			assert.NotContains(t, err.Error(), "sup3r", "a key never appears in an error")
+		})
+	}
+}
