@@ -1,0 +1,70 @@
+# The two front-door commands are `make run` and `make test` (see README).
+# Every tool used here is installed by this Makefile: nothing is assumed on
+# the machine beyond Go (and root or sudo for Debian's promtool).
+
+GO            ?= go
+OCB_VERSION   := v0.165.0
+VLOGS_VERSION := v1.52.1
+
+BUILD   := $(CURDIR)/_build
+TOOLS   := $(BUILD)/tools
+OCB     := $(TOOLS)/builder
+VLOGS   := $(TOOLS)/victoria-logs
+OTELCOL := $(BUILD)/otelcol-opptima
+
+# The Collector is rebuilt when the receiver or the build config changes.
+RECEIVER_SOURCES := $(shell find receiver internal -name '*.go' -not -name '*_test.go') go.mod go.sum builder-config.yaml
+
+.PHONY: run build test unit-test e2e-test rules-test generate bench fuzz tools promtool clean
+
+## run: build the Collector if stale and run it with examples/local.yaml
+run: $(OTELCOL)
+	@if [ -z "$$OPPTIMA_API_KEY" ]; then \
+	  echo "*** OPPTIMA_API_KEY is not set: using the LOCAL-ONLY key 'local-only-insecure-key'. Never expose this endpoint with it. ***"; \
+	else echo "Using the API key from OPPTIMA_API_KEY."; fi
+	@echo "Webhook: POST http://localhost:8080/opptima   Counters: http://localhost:8889/metrics"
+	$(OTELCOL) --config examples/local.yaml
+
+## build: build _build/otelcol-opptima with ocb
+build: $(OTELCOL)
+
+$(OTELCOL): $(OCB) $(RECEIVER_SOURCES)
+	$(OCB) --config builder-config.yaml
+	@touch $@
+
+$(OCB):
+	GOBIN=$(TOOLS) $(GO) install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
+
+$(VLOGS):
+	GOBIN=$(TOOLS) $(GO) install github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$(VLOGS_VERSION)
+
+## promtool: install Debian's prometheus package for promtool when missing
+promtool:
+	@command -v promtool >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+
+tools: $(OCB) $(VLOGS) promtool
+
+## test: every test: unit, golden, server, end-to-end against the built Collector and VictoriaLogs, alert rules
+test: unit-test e2e-test rules-test
+
+unit-test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./receiver/... ./internal/...
+	$(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./internal/... ./receiver/...
+
+e2e-test: $(OTELCOL) $(VLOGS)
+	OPPTIMA_E2E=1 OTELCOL_BIN=$(OTELCOL) VICTORIA_LOGS_BIN=$(VLOGS) $(GO) test -count=1 -timeout 20m ./examples/...
+
+rules-test: promtool
+	promtool check rules examples/alerts/bounce-rate.rules.yml
+	promtool test rules examples/alerts/bounce-rate.test.yml
+
+## generate: regenerate receiver/internal/metadata and the generated tests from metadata.yaml
+generate:
+	cd receiver && $(GO) tool mdatagen metadata.yaml
+
+clean:
+	rm -rf $(BUILD)
