@@ -1,0 +1,194 @@
+// End-to-end tests: they drive the built otelcol-opptima (make build) with
+// the files in this folder and check what comes out of its exporters.
+package examples
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+const testAPIKey = "e2e-key-5f0c8d1e"
+
+// binary returns the path of a tool built by the Makefile. Under `make test`
+// (OPPTIMA_E2E=1) a missing binary fails the test; a plain `go test ./...`
+// skips it.
+func binary(t *testing.T, env string) string {
+	t.Helper()
+	path := os.Getenv(env)
+	if path == "" {
+		if os.Getenv("OPPTIMA_E2E") != "" {
+			t.Fatalf("%s is not set: run the end-to-end tests through `make test`", env)
+		}
+		t.Skipf("%s is not set: end-to-end tests run under `make test`", env)
+	}
+	_, err := os.Stat(path)
+	require.NoError(t, err, "%s=%s", env, path)
+	return path
+}
+
+// freeAddr returns a loopback address with a port nobody listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return addr
+}
+
+// syncBuffer collects a process's output for the failure message.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// process is a server started for one test and stopped when it ends.
+type process struct {
+	cmd    *exec.Cmd
+	output *syncBuffer
+	done   chan struct{}
+}
+
+// startProcess starts bin with args and env, and stops it (SIGTERM, then
+// SIGKILL after 10 s) when the test ends.
+func startProcess(t *testing.T, bin string, env []string, args ...string) *process {
+	t.Helper()
+	p := &process{cmd: exec.Command(bin, args...), output: &syncBuffer{}, done: make(chan struct{})}
+	p.cmd.Env = append(os.Environ(), env...)
+	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
+	require.NoError(t, p.cmd.Start())
+	go func() { _ = p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-p.done:
+		case <-time.After(10 * time.Second):
+			_ = p.cmd.Process.Kill()
+			<-p.done
+		}
+		if t.Failed() {
+			t.Logf("%s output:\n%s", filepath.Base(bin), tail(p.output.String(), 4000))
+		}
+	})
+	return p
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}
+
+// waitHTTP polls url until it answers 200, the process dies or 60 s pass.
+func (p *process) waitHTTP(t *testing.T, url string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-p.done:
+			t.Fatalf("process exited before %s answered:\n%s", url, tail(p.output.String(), 4000))
+		default:
+		}
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s did not answer 200 within 60 s:\n%s", url, tail(p.output.String(), 4000))
+}
+
+// collector is a running otelcol-opptima with the webhook and health addresses.
+type collector struct {
+	*process
+	webhook string
+}
+
+// startCollector runs the built Collector with an example file (or a config
+// written by the test), the addresses it needs passed as env vars.
+func startCollector(t *testing.T, configPath string, env map[string]string) *collector {
+	t.Helper()
+	webhook, health := freeAddr(t), freeAddr(t)
+	vars := []string{"OPPTIMA_API_KEY=" + testAPIKey, "OPPTIMA_ENDPOINT=" + webhook, "HEALTH_ENDPOINT=" + health}
+	for k, v := range env {
+		vars = append(vars, k+"="+v)
+	}
+	p := startProcess(t, binary(t, "OTELCOL_BIN"), vars, "--config", configPath)
+	p.waitHTTP(t, "http://"+health+"/")
+	return &collector{process: p, webhook: "http://" + webhook + "/opptima"}
+}
+
+// post sends one webhook body with the test key and returns the status.
+func (c *collector) post(t *testing.T, body []byte) int {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, c.webhook, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+testAPIKey)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Logf("POST answered %d: %s", resp.StatusCode, answer)
+	}
+	return resp.StatusCode
+}
+
+// eventually retries check until it returns nil or timeout passes.
+func eventually(t *testing.T, timeout time.Duration, check func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	var err error
+	for time.Now().Before(deadline) {
+		if err = check(); err == nil {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("still failing after %s: %v", timeout, err)
+}
+
+func payload(t *testing.T, name string) []byte {
+	t.Helper()
+	body, err := os.ReadFile(filepath.Join("..", "testdata", "payloads", name))
+	require.NoError(t, err)
+	return body
+}
+
+func writeConfig(t *testing.T, yaml string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(strings.TrimSpace(yaml)+"\n"), 0o600))
+	return path
+}
+

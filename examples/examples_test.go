@@ -1,0 +1,203 @@
+package examples
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/golden"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/plogtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/plog"
+)
+
+// exampleEnv is what the examples' comments say they need, with dummy values.
+var exampleEnv = []string{
+	"OPPTIMA_API_KEY=" + testAPIKey,
+	"LOKI_OTLP_ENDPOINT=http://127.0.0.1:3100/otlp",
+	"ELASTIC_OTLP_ENDPOINT=https://127.0.0.1:8200",
+	"ELASTIC_API_KEY=ZHVtbXk6a2V5",
+	"DD_OTLP_ENDPOINT=http://127.0.0.1:4318",
+	"DD_API_KEY=dummy",
+	"OTLP_LOGS_ENDPOINT=http://127.0.0.1:4318",
+	"QUEUE_DIR=/tmp/otelcol-opptima-validate",
+}
+
+func TestEveryExampleValidates(t *testing.T) {
+	bin := binary(t, "OTELCOL_BIN")
+	examples, err := filepath.Glob("*.yaml")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(examples), 6)
+	for _, example := range examples {
+		t.Run(example, func(t *testing.T) {
+			cmd := exec.Command(bin, "validate", "--config", example)
+			cmd.Env = append(os.Environ(), exampleEnv...)
+			out, err := cmd.CombinedOutput()
+			require.NoError(t, err, "%s", out)
+		})
+	}
+}
+
+func TestExampleWithoutAPIKeyIsRefused(t *testing.T) {
+	cmd := exec.Command(binary(t, "OTELCOL_BIN"), "validate", "--config", "bounce-rate.yaml")
+	cmd.Env = append(os.Environ(), "OPPTIMA_API_KEY=")
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err)
+	assert.Contains(t, string(out), "api_keys[0] is empty")
+}
+
+// TestLocalExampleKeepsEveryField runs examples/local.yaml, posts every
+// fixture and compares what the file exporter wrote with the golden logs:
+// every field, the UTC event time, severity and body.
+func TestLocalExampleKeepsEveryField(t *testing.T) {
+	eventsFile := filepath.Join(t.TempDir(), "events.jsonl")
+	col := startCollector(t, "local.yaml", map[string]string{
+		"EVENTS_FILE": eventsFile, "PROMETHEUS_ENDPOINT": freeAddr(t),
+	})
+
+	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "payloads", "*.json"))
+	require.NoError(t, err)
+	for _, fixture := range fixtures {
+		require.Equal(t, http.StatusOK, col.post(t, payload(t, filepath.Base(fixture))), fixture)
+	}
+
+	byUID := map[string]plog.Logs{}
+	eventually(t, 30*time.Second, func() error {
+		var err error
+		if byUID, err = readExportedLogs(eventsFile); err != nil {
+			return err
+		}
+		if len(byUID) < len(fixtures) {
+			return fmt.Errorf("%d of %d requests exported so far", len(byUID), len(fixtures))
+		}
+		return nil
+	})
+
+	for _, fixture := range fixtures {
+		name := strings.TrimSuffix(filepath.Base(fixture), ".json")
+		t.Run(name, func(t *testing.T) {
+			expected, err := golden.ReadLogs(filepath.Join("..", "testdata", "expected", name+".yaml"))
+			require.NoError(t, err)
+			actual, ok := byUID[firstUID(expected)]
+			require.True(t, ok, "no exported request holds %s", name)
+			require.NoError(t, plogtest.CompareLogs(expected, actual,
+				plogtest.IgnoreObservedTimestamp(), plogtest.IgnoreScopeLogsVersion()))
+		})
+	}
+}
+
+// readExportedLogs reads the file exporter's OTLP JSON lines, keyed by the
+// log.record.uid of each request's first record. A line still being
+// written fails to parse; the caller reads again.
+func readExportedLogs(path string) (map[string]plog.Logs, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]plog.Logs{}
+	scanner := bufio.NewScanner(bytes.NewReader(data))
+	scanner.Buffer(make([]byte, 1<<20), 16<<20)
+	for scanner.Scan() {
+		logs, err := (&plog.JSONUnmarshaler{}).UnmarshalLogs(scanner.Bytes())
+		if err != nil {
+			return nil, err
+		}
+		out[firstUID(logs)] = logs
+	}
+	return out, nil
+}
+
+func firstUID(logs plog.Logs) string {
+	uid, _ := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().Get("log.record.uid")
+	return uid.Str()
+}
+
+// TestBounceRateCountersMatchWhatWasSent posts N bounces and M deliveries to
+// examples/bounce-rate.yaml and reads exactly those counts from Prometheus.
+func TestBounceRateCountersMatchWhatWasSent(t *testing.T) {
+	metricsAddr := freeAddr(t)
+	col := startCollector(t, "bounce-rate.yaml", map[string]string{"PROMETHEUS_ENDPOINT": metricsAddr})
+
+	const hardGmail, softHotmail, deliveredGmail = 7, 3, 25
+	post := func(n int, event, status, response, to string) {
+		var events []string
+		for i := range n {
+			events = append(events, fmt.Sprintf(
+				`{"type":"SMTP","event":%q,"relid":%d,"to":%q,"timestamp":"2020-10-05 17:%02d:00","status":%q,"response":%q}`,
+				event, i, to, i%60, status, response))
+		}
+		// Half one by one, half as one array: both paths count the same.
+		half := n / 2
+		for _, e := range events[:half] {
+			require.Equal(t, http.StatusOK, col.post(t, []byte(e)))
+		}
+		require.Equal(t, http.StatusOK, col.post(t, []byte("["+strings.Join(events[half:], ",")+"]")))
+	}
+	post(hardGmail, "bounce", "Rebote duro", "550 5.1.1 unknown user", "a@gmail.com")
+	post(softHotmail, "bounce", "Rebote suave", "452 4.2.2 mailbox full", "b@Hotmail.com")
+	post(deliveredGmail, "delivered", "Entregado", "250 OK", "c@gmail.com")
+
+	want := map[string]float64{
+		`email_to_domain="gmail.com",opptima_bounce_type="hard",opptima_event="bounce"`:     hardGmail,
+		`email_to_domain="hotmail.com",opptima_bounce_type="soft",opptima_event="bounce"`:   softHotmail,
+		`email_to_domain="gmail.com",opptima_bounce_type="none",opptima_event="delivered"`: deliveredGmail,
+	}
+	eventually(t, 30*time.Second, func() error {
+		got, err := scrapeCounters("http://" + metricsAddr + "/metrics")
+		if err != nil {
+			return err
+		}
+		for labels, n := range want {
+			if got[labels] != n {
+				return fmt.Errorf("opptima_events_total{%s} = %v, want %v (all: %v)", labels, got[labels], n, got)
+			}
+		}
+		if len(got) != len(want) {
+			return fmt.Errorf("unexpected series: %v", got)
+		}
+		return nil
+	})
+}
+
+// scrapeCounters reads opptima_events_total samples, keyed by the labels
+// this receiver sets (sorted, as the exporter writes them).
+func scrapeCounters(url string) (map[string]float64, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
+	for _, line := range strings.Split(string(body), "\n") {
+		if !strings.HasPrefix(line, "opptima_events_total{") {
+			continue
+		}
+		labelsEnd := strings.LastIndex(line, "}")
+		value, err := strconv.ParseFloat(strings.TrimSpace(line[labelsEnd+1:]), 64)
+		if err != nil {
+			return nil, err
+		}
+		var ours []string
+		for _, label := range strings.Split(line[len("opptima_events_total{"):labelsEnd], ",") {
+			if strings.HasPrefix(label, "email_to_domain=") || strings.HasPrefix(label, "opptima_") {
+				ours = append(ours, label)
+			}
+		}
+		out[strings.Join(ours, ",")] += value
+	}
+	return out, nil
+}
