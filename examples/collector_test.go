@@ -191,4 +191,3 @@ func writeConfig(t *testing.T, yaml string) string {
 	require.NoError(t, os.WriteFile(path, []byte(strings.TrimSpace(yaml)+"\n"), 0o600))
 	return path
 }
-

@@ -148,8 +148,8 @@ func TestBounceRateCountersMatchWhatWasSent(t *testing.T) {
 	post(deliveredGmail, "delivered", "Entregado", "250 OK", "c@gmail.com")
 
 	want := map[string]float64{
-		`email_to_domain="gmail.com",opptima_bounce_type="hard",opptima_event="bounce"`:     hardGmail,
-		`email_to_domain="hotmail.com",opptima_bounce_type="soft",opptima_event="bounce"`:   softHotmail,
+		`email_to_domain="gmail.com",opptima_bounce_type="hard",opptima_event="bounce"`:    hardGmail,
+		`email_to_domain="hotmail.com",opptima_bounce_type="soft",opptima_event="bounce"`:  softHotmail,
 		`email_to_domain="gmail.com",opptima_bounce_type="none",opptima_event="delivered"`: deliveredGmail,
 	}
 	eventually(t, 30*time.Second, func() error {
