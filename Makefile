@@ -48,7 +48,7 @@ promtool:
 tools: $(OCB) $(VLOGS) promtool
 
 ## test: every test: unit, golden, server, end-to-end against the built Collector and VictoriaLogs, alert rules
-test: unit-test e2e-test rules-test
+test: rules-test unit-test e2e-test
 
 unit-test:
 	$(GO) vet ./...
