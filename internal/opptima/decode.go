@@ -3,128 +3,85 @@ package opptima
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"math"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
-	jsoniter "github.com/json-iterator/go"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
-// jsonAPI is json-iterator, already in the Collector's dependency graph
-// (pdata uses it). Its streaming Iterator lets us write attributes straight
-// from the payload without an intermediate map[string]any; see
-// BENCHMARKS.md for the measurement behind the choice.
-var jsonAPI = jsoniter.ConfigCompatibleWithStandardLibrary
-
-// splitEvents returns the raw bytes of each event object in body, which
-// holds either one JSON object or a JSON array of objects. It validates the
-// whole body first so that a bad element rejects the request as a whole.
-func splitEvents(body []byte) ([][]byte, error) {
-	if !utf8.Valid(body) {
-		return nil, errors.New("body is not valid UTF-8")
-	}
-	it := jsonAPI.BorrowIterator(body)
-	defer jsonAPI.ReturnIterator(it)
-
-	var events [][]byte
-	switch next := it.WhatIsNext(); next {
-	case jsoniter.ObjectValue:
-		events = append(events, it.SkipAndReturnBytes())
-	case jsoniter.ArrayValue:
-		index := 0
-		for it.ReadArray() {
-			if kind := it.WhatIsNext(); kind != jsoniter.ObjectValue {
-				return nil, fmt.Errorf("element %d of the array is %s, not an event object", index, kindName(kind))
-			}
-			events = append(events, it.SkipAndReturnBytes())
-			index++
-		}
-		if it.Error == nil && len(events) == 0 {
-			return nil, errors.New("the array holds no events")
-		}
-	case jsoniter.InvalidValue:
-		if len(trimSpace(body)) == 0 {
-			return nil, errors.New("body is empty: expected an event object or an array of them")
-		}
-		return nil, errors.New("body is not valid JSON")
-	default:
-		return nil, fmt.Errorf("body is %s: expected an event object or an array of them", kindName(next))
-	}
-	if it.Error != nil {
-		return nil, fmt.Errorf("body is not valid JSON: %s", shortError(it.Error))
-	}
-	// Reading past the value must hit the end of the body and nothing else.
-	if it.WhatIsNext(); !errors.Is(it.Error, io.EOF) {
-		return nil, errors.New("body is not valid JSON: unexpected data after the top-level value")
-	}
-	return events, nil
-}
-
-// readValue reads the next JSON value into dst, keeping its JSON type:
-// objects become maps, arrays slices, integers Int, other numbers Double,
-// and null leaves dst empty.
-func readValue(it *jsoniter.Iterator, dst pcommon.Value) {
-	switch it.WhatIsNext() {
-	case jsoniter.StringValue:
-		dst.SetStr(it.ReadString())
-	case jsoniter.NumberValue:
-		setNumber(dst, it.ReadNumber())
-	case jsoniter.BoolValue:
-		dst.SetBool(it.ReadBool())
-	case jsoniter.NilValue:
-		it.ReadNil()
-	case jsoniter.ArrayValue:
-		slice := dst.SetEmptySlice()
-		for it.ReadArray() {
-			readValue(it, slice.AppendEmpty())
-		}
-	case jsoniter.ObjectValue:
+// value reads the next JSON value into dst, keeping its JSON type: objects
+// become maps, arrays slices, integers Int, other numbers Double, and null
+// leaves dst empty.
+func (s *scanner) value(dst pcommon.Value) {
+	switch s.next() {
+	case '"':
+		dst.SetStr(string(s.stringBytes()))
+	case '{':
 		m := dst.SetEmptyMap()
-		it.ReadMapCB(func(it *jsoniter.Iterator, key string) bool {
-			readValue(it, m.PutEmpty(key))
-			return true
-		})
+		for name, ok := s.member(true); ok; name, ok = s.member(false) {
+			s.value(m.PutEmpty(string(name)))
+		}
+	case '[':
+		slice := dst.SetEmptySlice()
+		for ok := s.element(true); ok; ok = s.element(false) {
+			s.value(slice.AppendEmpty())
+		}
+	case 't':
+		s.literal("true")
+		dst.SetBool(true)
+	case 'f':
+		s.literal("false")
+		dst.SetBool(false)
+	case 'n':
+		s.literal("null")
+	case 0:
+		s.fail("unexpected end of input")
 	default:
-		it.ReportError("readValue", "expected a JSON value")
+		text, isInt := s.number()
+		setNumber(dst, text, isInt)
 	}
 }
 
-// setNumber keeps integers exact. The splitter already refuses numbers no
-// float64 can hold (1e400); should one get here, its text is kept.
-func setNumber(dst pcommon.Value, n json.Number) {
-	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
-		dst.SetInt(i)
-		return
+// setNumber keeps integers exact. A number that fits neither int64 nor a
+// finite float64 (1e400) is kept as its literal text rather than lost.
+func setNumber(dst pcommon.Value, text []byte, isInt bool) {
+	if isInt {
+		if i, err := strconv.ParseInt(string(text), 10, 64); err == nil {
+			dst.SetInt(i)
+			return
+		}
 	}
-	if f, err := strconv.ParseFloat(string(n), 64); err == nil && !math.IsInf(f, 0) {
+	if f, err := strconv.ParseFloat(string(text), 64); err == nil && !math.IsInf(f, 0) {
 		dst.SetDouble(f)
 		return
 	}
-	dst.SetStr(string(n))
+	dst.SetStr(string(text))
 }
 
-// readText reads a scalar as text: strings as they are, numbers and
-// booleans as written. Objects and arrays become compact JSON, so an odd
-// shape is kept rather than dropped.
-func readText(it *jsoniter.Iterator) (string, bool) {
-	switch it.WhatIsNext() {
-	case jsoniter.StringValue:
-		return it.ReadString(), true
-	case jsoniter.NumberValue:
-		return string(it.ReadNumber()), true
-	case jsoniter.BoolValue:
-		return strconv.FormatBool(it.ReadBool()), true
-	case jsoniter.NilValue:
-		it.ReadNil()
+// text reads a scalar as text: strings as they are, numbers and booleans as
+// written. Objects and arrays become compact JSON, so an odd shape is kept
+// rather than dropped. ok is false for null.
+func (s *scanner) text() (text string, ok bool) {
+	switch c := s.next(); c {
+	case '"':
+		return string(s.stringBytes()), true
+	case 'n':
+		s.literal("null")
 		return "", false
+	case '{', '[', 't', 'f':
+		return compactJSON(s.rawValue()), true
 	default:
-		return compactJSON(it.SkipAndReturnBytes()), true
+		number, _ := s.number()
+		return string(number), true
 	}
+}
+
+// rawValue reads the next value and returns its bytes as sent.
+func (s *scanner) rawValue() []byte {
+	s.next()
+	start := s.pos
+	s.skip()
+	return s.data[start:s.pos]
 }
 
 func compactJSON(raw []byte) string {
@@ -135,43 +92,22 @@ func compactJSON(raw []byte) string {
 	return buf.String()
 }
 
-func kindName(t jsoniter.ValueType) string {
-	switch t {
-	case jsoniter.StringValue:
+// kindName says what a JSON value starting with c is, for error messages.
+func kindName(c byte) string {
+	switch c {
+	case '"':
 		return "a string"
-	case jsoniter.NumberValue:
-		return "a number"
-	case jsoniter.NilValue:
+	case 'n':
 		return "null"
-	case jsoniter.BoolValue:
+	case 't', 'f':
 		return "a boolean"
-	case jsoniter.ArrayValue:
+	case '[':
 		return "an array"
-	case jsoniter.ObjectValue:
+	case '{':
 		return "an object"
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return "a number"
 	default:
 		return "not valid JSON"
 	}
-}
-
-func trimSpace(b []byte) []byte {
-	for len(b) > 0 && isJSONSpace(b[0]) {
-		b = b[1:]
-	}
-	for len(b) > 0 && isJSONSpace(b[len(b)-1]) {
-		b = b[:len(b)-1]
-	}
-	return b
-}
-
-func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// shortError keeps jsoniter's message but drops the long excerpt of the
-// payload it appends, which could echo a large or sensitive body back.
-func shortError(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, ", error found in"); i > 0 {
-		return msg[:i]
-	}
-	return msg
 }

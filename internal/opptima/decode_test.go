@@ -1,6 +1,8 @@
 package opptima
 
 import (
+	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,7 +28,14 @@ func TestToLogsRejectsBodiesThatAreNotEvents(t *testing.T) {
 		{"empty array", "[]", "the array holds no events"},
 		{"array with a number", `[{"type":"SMTP","event":"bounce"}, 3]`, "element 1 of the array is a number, not an event object"},
 		{"nested arrays", `[[{"type":"SMTP","event":"bounce"}]]`, "element 0 of the array is an array"},
-		{"deep nesting", deep, "element 0 of the array is an array"},
+		{"deep nesting", deep, "nested deeper than 512 levels"},
+		{"deep nesting inside an event", `{"event":"bounce","x":` + deep + `}`, "nested deeper than 512 levels"},
+		{"control character in a string", "{\"event\":\"bounce\",\"to\":\"a\x01b\"}", "control character"},
+		{"bad escape", `{"event":"bounce","to":"a\qb"}`, "bad escape"},
+		{"leading zero", `{"event":"bounce","relid":012}`, "not valid JSON"},
+		{"single quotes", `{'event':'bounce'}`, "not valid JSON"},
+		{"missing colon", `{"event" "bounce"}`, "expected ':'"},
+		{"trailing comma", `{"event":"bounce",}`, "not valid JSON"},
 		{"missing event", `{"type":"SMTP","to":"a@b.co"}`, `"event" is missing or empty`},
 		{"event in an array without kind", `[{"type":"SMTP","event":"bounce"},{"type":"SMTP"}]`, `event 1: "event" is missing`},
 		{"invalid UTF-8", "{\"type\":\"SMTP\",\"event\":\"bounce\",\"to\":\"\xff\"}", "not valid UTF-8"},
@@ -50,18 +59,21 @@ func TestToLogsErrorsDoNotEchoThePayload(t *testing.T) {
 
 func TestNumbersKeepTheirValue(t *testing.T) {
 	converter := newTestConverter(t, false)
-	logs, err := converter.ToLogs([]byte(`{"event":"sent","big":9007199254740993,"ratio":0.5}`), observedAt)
+	logs, err := converter.ToLogs([]byte(`{"event":"sent","big":9007199254740993,"huge":1e400,"ratio":0.5,"neg":-2,"exp":1E3,"bigger":123456789012345678901234567890}`), observedAt)
 	require.NoError(t, err)
 	attrs := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes()
 	big, _ := attrs.Get("opptima.big")
 	assert.Equal(t, int64(9007199254740993), big.Int(), "integers beyond 2^53 stay exact")
+	huge, _ := attrs.Get("opptima.huge")
+	assert.Equal(t, "1e400", huge.Str(), "a number no float64 can hold is kept as written")
 	ratio, _ := attrs.Get("opptima.ratio")
 	assert.InDelta(t, 0.5, ratio.Double(), 0)
-
-	// A number no float64 can hold is refused, as encoding/json refuses it:
-	// no exporter could carry it faithfully.
-	_, err = converter.ToLogs([]byte(`{"event":"sent","huge":1e400}`), observedAt)
-	require.ErrorContains(t, err, "invalid number")
+	neg, _ := attrs.Get("opptima.neg")
+	assert.Equal(t, int64(-2), neg.Int())
+	exp, _ := attrs.Get("opptima.exp")
+	assert.InDelta(t, 1000.0, exp.Double(), 0)
+	bigger, _ := attrs.Get("opptima.bigger")
+	assert.InDelta(t, 1.2345678901234568e29, bigger.Double(), 1e14, "beyond int64 it becomes a float")
 }
 
 func TestDuplicateKeysLastOneWins(t *testing.T) {
@@ -129,4 +141,47 @@ func TestEventRouting(t *testing.T) {
 			assert.Equal(t, tt.bodyText, rec.Body().Str())
 		})
 	}
+}
+
+func TestStringEscapes(t *testing.T) {
+	converter := newTestConverter(t, false)
+	body := `{"event":"sent","subject":"caf\u00e9 \"quoted\" \\ \/ \n\t \ud83d\ude80 lone \ud800 end","to":"\u0061@b.co"}`
+	logs, err := converter.ToLogs([]byte(body), observedAt)
+	require.NoError(t, err)
+	attrs := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes()
+	subject, _ := attrs.Get(attrSubject)
+	assert.Equal(t, "café \"quoted\" \\ / \n\t 🚀 lone \uFFFD end", subject.Str())
+	to, _ := attrs.Get(attrToAddress)
+	assert.Equal(t, "a@b.co", to.Str())
+}
+
+// TestScannerAgreesWithEncodingJSON checks our strict reader accepts and
+// refuses the same bodies as encoding/json.Valid.
+func TestScannerAgreesWithEncodingJSON(t *testing.T) {
+	bodies := []string{
+		`{}`, `{"a":[1,2,{"b":null}],"c":true,"d":false,"e":-0.5e-3}`, `{"a":"\u00e9"}`,
+		`{"a":1,}`, `{"a":01}`, `{"a":.5}`, `{"a":1.}`, `{"a":-}`, `{"a":tru}`, `{"a":nul}`,
+		`{"a" 1}`, `{a:1}`, `{"a":"\x"}`, `{"a":"\u12"}`, `{"a":[1 2]}`, `{"a":[1,]}`, `{"a":1}}`,
+		`{"a":"b"`, `{"a":1e}`, `{"a":1e+}`, `{"a":-01}`, `{"a":"tab	in string"}`,
+	}
+	for _, body := range bodies {
+		s := &scanner{data: []byte(body)}
+		s.skip()
+		ours := s.err == nil && s.atEnd()
+		assert.Equal(t, json.Valid([]byte(body)), ours, body)
+	}
+}
+
+func TestOtherFieldKeyCacheIsBounded(t *testing.T) {
+	for i := range maxCachedKeys + 100 {
+		otherFieldKey([]byte("fieldNumber" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + strconv.Itoa(i)))
+	}
+	long := []byte(strings.Repeat("y", maxCachedNameLength+1))
+	assert.Equal(t, "opptima."+string(long), otherFieldKey(long))
+	otherFieldKeys.RLock()
+	defer otherFieldKeys.RUnlock()
+	assert.LessOrEqual(t, len(otherFieldKeys.keys), maxCachedKeys)
+	_, cached := otherFieldKeys.keys[string(long)]
+	assert.False(t, cached, "long names are not cached")
+	assert.Equal(t, "opptima.campaign_name", otherFieldKey([]byte("campaignName")))
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	jsoniter "github.com/json-iterator/go"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
@@ -25,14 +24,14 @@ type eventBuilder struct {
 }
 
 // fieldReader maps one payload field onto the record.
-type fieldReader func(b *eventBuilder, it *jsoniter.Iterator, name string)
+type fieldReader func(b *eventBuilder, s *scanner, name []byte)
 
 // knownFields lists every field Opptima documents. Any other field goes
 // through readOtherField, so nothing is ever dropped.
 var knownFields = map[string]fieldReader{
-	"type":           func(b *eventBuilder, it *jsoniter.Iterator, _ string) { b.group = b.putText(attrType, it) },
-	"event":          func(b *eventBuilder, it *jsoniter.Iterator, _ string) { b.kind = b.putText(attrEvent, it) },
-	"status":         func(b *eventBuilder, it *jsoniter.Iterator, _ string) { b.status = b.putValue(attrStatus, it) },
+	"type":           func(b *eventBuilder, s *scanner, _ []byte) { b.group = b.putText(attrType, s) },
+	"event":          func(b *eventBuilder, s *scanner, _ []byte) { b.kind = b.putText(attrEvent, s) },
+	"status":         func(b *eventBuilder, s *scanner, _ []byte) { b.status = b.putValue(attrStatus, s) },
 	"to":             readRecipient,
 	"email":          readRecipient,
 	"sender":         keepAs(attrFromAddress),
@@ -49,58 +48,58 @@ var knownFields = map[string]fieldReader{
 	"response":       readResponse,
 	"custom_headers": readCustomHeaders,
 	"timestamp":      readTimestamp,
-	"destination":    func(b *eventBuilder, it *jsoniter.Iterator, _ string) { b.destination = b.putValue(attrURLFull, it) },
+	"destination":    func(b *eventBuilder, s *scanner, _ []byte) { b.destination = b.putValue(attrURLFull, s) },
 	"latitude":       keepAs(attrGeoLat),
 	"longitude":      keepAs(attrGeoLon),
 	"cityName":       keepAs(attrGeoLocality),
 	"browser":        keepAs(attrUserAgentName),
 }
 
-func readField(b *eventBuilder, it *jsoniter.Iterator, name string) {
-	if read, ok := knownFields[name]; ok {
-		read(b, it, name)
+func readField(b *eventBuilder, s *scanner, name []byte) {
+	if read, ok := knownFields[string(name)]; ok { // no allocation for the lookup
+		read(b, s, name)
 		return
 	}
-	readOtherField(b, it, name)
+	readOtherField(b, s, name)
 }
 
 // readOtherField keeps a field this receiver does not know, JSON type and
 // all, as opptima.<snake_case name>.
-func readOtherField(b *eventBuilder, it *jsoniter.Iterator, name string) {
-	readValue(it, b.attrs.PutEmpty(freeKey(b.attrs, otherFieldPrefix+snakeCase(name))))
+func readOtherField(b *eventBuilder, s *scanner, name []byte) {
+	s.value(b.attrs.PutEmpty(freeKey(b.attrs, otherFieldKey(name))))
 }
 
 // keepAs maps a field to key with its JSON type kept. When two payload names
 // feed the same key (contactid, contactId), the first wins and the second is
 // kept under its own name.
 func keepAs(key string) fieldReader {
-	return func(b *eventBuilder, it *jsoniter.Iterator, name string) {
+	return func(b *eventBuilder, s *scanner, name []byte) {
 		if b.taken(key) {
-			readOtherField(b, it, name)
+			readOtherField(b, s, name)
 			return
 		}
-		readValue(it, b.attrs.PutEmpty(key))
+		s.value(b.attrs.PutEmpty(key))
 	}
 }
 
 // keepAsText maps an id-like field to a string attribute whatever its JSON
 // type (relid is 123 on some pages and "123" on others).
 func keepAsText(key string) fieldReader {
-	return func(b *eventBuilder, it *jsoniter.Iterator, name string) {
+	return func(b *eventBuilder, s *scanner, name []byte) {
 		if b.taken(key) {
-			readOtherField(b, it, name)
+			readOtherField(b, s, name)
 			return
 		}
-		b.putText(key, it)
+		b.putText(key, s)
 	}
 }
 
-func readRecipient(b *eventBuilder, it *jsoniter.Iterator, name string) {
+func readRecipient(b *eventBuilder, s *scanner, name []byte) {
 	if b.taken(attrToAddress) {
-		readOtherField(b, it, name)
+		readOtherField(b, s, name)
 		return
 	}
-	b.recipient = b.putValue(attrToAddress, it)
+	b.recipient = b.putValue(attrToAddress, s)
 	if domain := recipientDomain(b.recipient); domain != "" {
 		b.attrs.PutStr(attrToDomain, domain)
 	}
@@ -108,49 +107,48 @@ func readRecipient(b *eventBuilder, it *jsoniter.Iterator, name string) {
 
 // readResponse keeps a text reply as sent and an array or object (certified
 // emails) as compact JSON, since backends index one string best.
-func readResponse(b *eventBuilder, it *jsoniter.Iterator, _ string) {
-	if it.WhatIsNext() == jsoniter.StringValue {
-		b.response = it.ReadString()
+func readResponse(b *eventBuilder, s *scanner, _ []byte) {
+	if s.next() == '"' {
+		b.response = string(s.stringBytes())
 		b.attrs.PutStr(attrResponse, b.response)
 		return
 	}
-	b.putText(attrResponse, it)
+	b.putText(attrResponse, s)
 }
 
 // readCustomHeaders flattens the headers object into one attribute per
 // header, name lower-cased since header names are case-insensitive.
-func readCustomHeaders(b *eventBuilder, it *jsoniter.Iterator, name string) {
-	if it.WhatIsNext() != jsoniter.ObjectValue {
-		readOtherField(b, it, name)
+func readCustomHeaders(b *eventBuilder, s *scanner, name []byte) {
+	if s.next() != '{' {
+		readOtherField(b, s, name)
 		return
 	}
-	it.ReadMapCB(func(it *jsoniter.Iterator, header string) bool {
-		readValue(it, b.attrs.PutEmpty(attrCustomHeaders+"."+strings.ToLower(header)))
-		return true
-	})
+	for header, ok := s.member(true); ok; header, ok = s.member(false) {
+		s.value(b.attrs.PutEmpty(attrCustomHeaders + "." + strings.ToLower(string(header))))
+	}
 }
 
 // readTimestamp sets the record time from Opptima's local timestamp. When
 // the value is missing or unreadable the raw value is kept in
 // opptima.timestamp and the event is still accepted.
-func readTimestamp(b *eventBuilder, it *jsoniter.Iterator, _ string) {
-	if it.WhatIsNext() == jsoniter.StringValue {
-		text := it.ReadString()
+func readTimestamp(b *eventBuilder, s *scanner, _ []byte) {
+	if s.next() == '"' {
+		text := s.stringBytes()
 		if t, ok := parseTimestamp(text, b.loc); ok {
 			b.timestamp, b.hasTimestamp = t, true
 			return
 		}
-		b.attrs.PutStr(attrTimestamp, text)
+		b.attrs.PutStr(attrTimestamp, string(text))
 		return
 	}
-	readValue(it, b.attrs.PutEmpty(attrTimestamp))
+	s.value(b.attrs.PutEmpty(attrTimestamp))
 }
 
 // putValue writes the next value under key with its type kept, and returns
 // it as text when it is a string.
-func (b *eventBuilder) putValue(key string, it *jsoniter.Iterator) string {
+func (b *eventBuilder) putValue(key string, s *scanner) string {
 	v := b.attrs.PutEmpty(key)
-	readValue(it, v)
+	s.value(v)
 	if v.Type() == pcommon.ValueTypeStr {
 		return v.Str()
 	}
@@ -158,8 +156,8 @@ func (b *eventBuilder) putValue(key string, it *jsoniter.Iterator) string {
 }
 
 // putText writes the next value under key as a string and returns it.
-func (b *eventBuilder) putText(key string, it *jsoniter.Iterator) string {
-	text, ok := readText(it)
+func (b *eventBuilder) putText(key string, s *scanner) string {
+	text, ok := s.text()
 	if ok {
 		b.attrs.PutStr(key, text)
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	jsoniter "github.com/json-iterator/go"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 )
@@ -44,10 +43,6 @@ func NewConverter(opts Options) *Converter {
 // them into one ResourceLogs with one record per event. observed is when
 // the request arrived. It is all or nothing: on error no logs are returned.
 func (c *Converter) ToLogs(body []byte, observed time.Time) (plog.Logs, error) {
-	events, err := splitEvents(body)
-	if err != nil {
-		return plog.NewLogs(), err
-	}
 	logs := plog.NewLogs()
 	rl := logs.ResourceLogs().AppendEmpty()
 	rl.Resource().Attributes().PutStr("service.name", serviceName)
@@ -55,38 +50,70 @@ func (c *Converter) ToLogs(body []byte, observed time.Time) (plog.Logs, error) {
 	sl.Scope().SetName(c.opts.ScopeName)
 	sl.Scope().SetVersion(c.opts.ScopeVersion)
 	records := sl.LogRecords()
-	records.EnsureCapacity(len(events))
 	observedAt := pcommon.NewTimestampFromTime(observed)
-	for i, raw := range events {
-		if err := c.appendRecord(records.AppendEmpty(), raw, observedAt); err != nil {
-			if len(events) == 1 {
-				return plog.NewLogs(), err
+
+	s := &scanner{data: body}
+	var eventErr error
+	switch first := s.next(); first {
+	case '{':
+		eventErr = c.appendRecord(s, records.AppendEmpty(), observedAt)
+	case '[':
+		for i, ok := 0, s.element(true); ok; i, ok = i+1, s.element(false) {
+			if kind := s.next(); eventErr == nil && kind != '{' {
+				eventErr = fmt.Errorf("element %d of the array is %s, not an event object", i, kindName(kind))
 			}
-			return plog.NewLogs(), fmt.Errorf("event %d: %w", i, err)
+			if eventErr != nil {
+				s.skip() // keep checking the syntax of the rest
+				continue
+			}
+			if err := c.appendRecord(s, records.AppendEmpty(), observedAt); err != nil {
+				eventErr = fmt.Errorf("event %d: %w", i, err)
+			}
 		}
+		if s.err == nil && eventErr == nil && records.Len() == 0 {
+			eventErr = errors.New("the array holds no events")
+		}
+	case 0:
+		return plog.NewLogs(), errors.New("body is empty: expected an event object or an array of them")
+	default:
+		if kind := kindName(first); kind != "not valid JSON" {
+			return plog.NewLogs(), fmt.Errorf("body is %s: expected an event object or an array of them", kind)
+		}
+		return plog.NewLogs(), errors.New("body is not valid JSON")
+	}
+	switch {
+	case errors.Is(s.err, errNotUTF8):
+		return plog.NewLogs(), errNotUTF8
+	case s.err != nil:
+		return plog.NewLogs(), fmt.Errorf("body is not valid JSON: %w", s.err)
+	case eventErr != nil:
+		return plog.NewLogs(), eventErr
+	case !s.atEnd():
+		return plog.NewLogs(), errors.New("body is not valid JSON: unexpected data after the top-level value")
 	}
 	return logs, nil
 }
 
-func (c *Converter) appendRecord(rec plog.LogRecord, raw []byte, observed pcommon.Timestamp) error {
+// appendRecord reads one event object into rec. A syntax error is left in
+// s.err for the caller; a well-formed object that is not an event is an error.
+func (c *Converter) appendRecord(s *scanner, rec plog.LogRecord, observed pcommon.Timestamp) error {
 	rec.SetObservedTimestamp(observed)
 	b := eventBuilder{attrs: rec.Attributes(), loc: c.opts.Location}
-	b.attrs.EnsureCapacity(16)
+	b.attrs.EnsureCapacity(20)
 
-	it := jsonAPI.BorrowIterator(raw)
-	defer jsonAPI.ReturnIterator(it)
-	it.ReadMapCB(func(it *jsoniter.Iterator, name string) bool {
-		readField(&b, it, name)
-		return it.Error == nil
-	})
-	if it.Error != nil {
-		return fmt.Errorf("not valid JSON: %s", shortError(it.Error))
+	start := s.pos
+	for name, ok := s.member(true); ok; name, ok = s.member(false) {
+		readField(&b, s, name)
 	}
+	if s.err != nil {
+		return nil
+	}
+	raw := s.data[start:s.pos]
 	if b.kind == "" {
 		return errors.New(`"event" is missing or empty: not an Opptima event`)
 	}
 
-	rec.SetEventName("opptima." + nameSegment(firstNonEmpty(b.group, "unknown")) + "." + nameSegment(b.kind))
+	rec.SetEventName(eventName(b.group, b.kind))
 	if b.hasTimestamp {
 		rec.SetTimestamp(pcommon.NewTimestampFromTime(b.timestamp))
 	}
@@ -109,6 +136,30 @@ func (c *Converter) appendRecord(rec plog.LogRecord, raw []byte, observed pcommo
 func eventUID(raw []byte) string {
 	sum := sha256.Sum256(raw)
 	return hex.EncodeToString(sum[:16])
+}
+
+// documentedEventNames holds the event names of every documented group and
+// kind, so the common case costs a lookup instead of three allocations.
+var documentedEventNames = func() map[[2]string]string {
+	names := map[[2]string]string{}
+	for _, group := range []string{"SMTP", "Email marketing"} {
+		for _, kind := range []string{"bounce", "delivered", "sent", "click"} {
+			names[[2]string{group, kind}] = buildEventName(group, kind)
+		}
+	}
+	return names
+}()
+
+// eventName is opptima.<group>.<event>: "opptima.email_marketing.click".
+func eventName(group, kind string) string {
+	if name, ok := documentedEventNames[[2]string{group, kind}]; ok {
+		return name
+	}
+	return buildEventName(group, kind)
+}
+
+func buildEventName(group, kind string) string {
+	return "opptima." + nameSegment(firstNonEmpty(group, "unknown")) + "." + nameSegment(kind)
 }
 
 // nameSegment turns "Email marketing" into "email_marketing".

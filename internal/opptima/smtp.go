@@ -35,18 +35,20 @@ func parseSMTPReply(s string) smtpReply {
 // isEnhancedStatus reports whether s is class "." subject "." detail, with
 // class 2, 4 or 5, subject 1-3 digits and detail 1-3 digits (RFC 3463).
 func isEnhancedStatus(s string) bool {
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 || len(parts[0]) != 1 || (parts[0] != "2" && parts[0] != "4" && parts[0] != "5") {
+	if len(s) < 5 || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.' {
 		return false
 	}
-	for _, p := range parts[1:] {
-		if len(p) == 0 || len(p) > 3 {
+	subject, detail, found := strings.Cut(s[2:], ".")
+	return found && isShortNumber(subject) && isShortNumber(detail)
+}
+
+func isShortNumber(s string) bool {
+	if len(s) == 0 || len(s) > 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
 			return false
-		}
-		for i := 0; i < len(p); i++ {
-			if !isDigit(p[i]) {
-				return false
-			}
 		}
 	}
 	return true
@@ -63,10 +65,10 @@ const (
 // when the status is not one we know, the SMTP reply class decides
 // (5xx permanent = hard, 4xx transient = soft).
 func classifyBounce(status string, reply smtpReply) string {
-	switch normalizeStatus(status) {
-	case "rebote duro", "hard bounce", "hard":
+	switch {
+	case statusIs(status, "rebote duro", "hard bounce", "hard"):
 		return bounceHard
-	case "rebote suave", "soft bounce", "soft":
+	case statusIs(status, "rebote suave", "soft bounce", "soft"):
 		return bounceSoft
 	}
 	switch {
@@ -78,10 +80,20 @@ func classifyBounce(status string, reply smtpReply) string {
 	return bounceUnknown
 }
 
-// normalizeStatus folds case, surrounding space and runs of inner space,
-// so "Rebote  Duro " is read as "rebote duro".
-func normalizeStatus(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+// statusIs compares Opptima's status with known values, ignoring case,
+// surrounding space and runs of inner space ("Rebote  Duro " is "rebote
+// duro"), without allocating for the usual clean status.
+func statusIs(status string, known ...string) bool {
+	status = strings.TrimSpace(status)
+	if strings.Contains(status, "  ") || strings.ContainsAny(status, "\t\r\n") {
+		status = strings.Join(strings.Fields(status), " ")
+	}
+	for _, k := range known {
+		if strings.EqualFold(status, k) {
+			return true
+		}
+	}
+	return false
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
