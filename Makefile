@@ -62,6 +62,11 @@ rules-test: promtool
 	promtool check rules examples/alerts/bounce-rate.rules.yml
 	promtool test rules examples/alerts/bounce-rate.test.yml
 
+## bench: decode+map micro-benchmarks (ratio to encoding/json), then the load benchmark (bench/)
+bench: $(OTELCOL)
+	$(GO) test -run '^$$' -bench . -benchtime=2s ./internal/opptima
+	$(GO) run ./bench -otelcol $(OTELCOL)
+
 ## generate: regenerate receiver/internal/metadata and the generated tests from metadata.yaml
 generate:
 	cd receiver && $(GO) tool mdatagen metadata.yaml

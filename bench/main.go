@@ -1,0 +1,394 @@
+// Command bench is the load benchmark behind `make bench`. On loopback, with
+// one in-process load generator and the same settings for every target
+// (keep-alive, a fixed number of connections, a fixed duration), it measures
+// in one run:
+//
+//   - floor: a minimal net/http server that checks the bearer key, reads the
+//     body and answers 200 (this binary, re-executed with -floor);
+//   - opptima: otelcol-opptima, opptima receiver -> nop exporter, the
+//     documented bounce as the body;
+//   - otlp: the same binary's otlp receiver over HTTP/JSON -> nop, one log
+//     record carrying what our mapping produces for that bounce;
+//   - opptima-batch: opptima with arrays of 100 events per request.
+//
+// It prints requests/s, events/s, p50/p99 latency, CPU seconds per 1,000
+// events and peak RSS of the server, then the ratios the targets are set in.
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/opptimaotel/opptimareceiver/internal/opptima"
+)
+
+const apiKey = "bench-key-3c7e1a"
+
+func main() {
+	floor := flag.String("floor", "", "internal: serve the floor server on this address")
+	otelcol := flag.String("otelcol", "_build/otelcol-opptima", "the built Collector")
+	payloadPath := flag.String("payload", "testdata/payloads/smtp-bounce.json", "the event posted")
+	duration := flag.Duration("duration", 10*time.Second, "length of each measurement")
+	connsFlag := flag.String("conns", "1,16,256", "connection counts")
+	soak := flag.Duration("soak", 60*time.Second, "length of the RSS soak at the highest connection count (0 to skip)")
+	only := flag.String("only", "", "comma-separated targets to run (default: all)")
+	flag.StringVar(&profileDir, "cpuprofile", "", "directory for CPU profiles of the Collector, one per measurement")
+	flag.Parse()
+
+	if *floor != "" {
+		serveFloor(*floor)
+		return
+	}
+	event, err := os.ReadFile(*payloadPath)
+	check(err)
+	conns := parseInts(*connsFlag)
+
+	targets := []target{
+		{name: "floor", path: "/opptima", body: event, events: 1, start: startFloor},
+		{name: "opptima", path: "/opptima", body: event, events: 1, start: collectorStarter(*otelcol, opptimaConfig)},
+		{name: "otlp", path: "/v1/logs", body: otlpBody(event), events: 1, start: collectorStarter(*otelcol, otlpConfig)},
+		{name: "opptima-batch", path: "/opptima", body: batchOf(event, 100), events: 100, start: collectorStarter(*otelcol, opptimaConfig)},
+	}
+
+	if *only != "" {
+		targets = slices.DeleteFunc(targets, func(t target) bool { return !slices.Contains(strings.Split(*only, ","), t.name) })
+	}
+	results := map[string]map[int]result{}
+	fmt.Printf("%-14s %6s %10s %10s %9s %9s %12s %9s\n", "target", "conns", "req/s", "events/s", "p50", "p99", "cpu s/1k ev", "peak RSS")
+	for _, t := range targets {
+		results[t.name] = map[int]result{}
+		for _, c := range conns {
+			r := t.run(c, *duration)
+			results[t.name][c] = r
+			fmt.Printf("%-14s %6d %10.0f %10.0f %9s %9s %12.4f %7.1fMiB\n", t.name, c, r.rps, r.rps*float64(t.events),
+				r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond), r.cpuPer1k, r.peakRSSMiB)
+		}
+	}
+
+	fmt.Println("\nratios (same run):")
+	for _, c := range conns {
+		if len(results) < 4 {
+			break
+		}
+		f, o, x, b := results["floor"][c], results["opptima"][c], results["otlp"][c], results["opptima-batch"][c]
+		fmt.Printf("  conns=%-4d opptima/floor req/s %.2f (target >= 0.75)  p99 opptima/floor %.2f (target <= 2)  opptima/otlp req/s %.2f (target >= 1.2)  batch/single events/s %.1f (target >= 20)\n",
+			c, o.rps/f.rps, float64(o.p99)/float64(f.p99), o.rps/x.rps, b.rps*100/o.rps)
+	}
+
+	if i := slices.IndexFunc(targets, func(t target) bool { return t.name == "opptima" }); *soak > 0 && i >= 0 {
+		c := slices.Max(conns)
+		fmt.Printf("\nsoak: opptima, %d connections, %s, RSS every 5 s:\n", c, *soak)
+		samples := targets[i].soak(c, *soak)
+		fmt.Printf("  RSS MiB: %v\n", samples)
+		fmt.Printf("  peak %.1f MiB (target <= 120); last third vs first third: %+.1f MiB\n", slices.Max(samples), growth(samples))
+	}
+}
+
+type result struct {
+	rps        float64
+	p50, p99   time.Duration
+	cpuPer1k   float64
+	peakRSSMiB float64
+}
+
+type server struct {
+	addr  string
+	pid   int
+	stop  func()
+	pprof string // pprof extension address, with -cpuprofile
+}
+
+// profileDir is where -cpuprofile saves profiles; empty when off.
+var profileDir string
+
+func saveProfile(addr string, d time.Duration, path string) {
+	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, int(d.Seconds())))
+	check(err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	check(err)
+	check(os.WriteFile(path, data, 0o600))
+}
+
+type target struct {
+	name   string
+	path   string
+	body   []byte
+	events int
+	start  func() server
+}
+
+// run starts a fresh server (so peak RSS is this measurement's), warms it
+// up, then loads it with c keep-alive connections for d.
+func (t target) run(c int, d time.Duration) result {
+	srv := t.start()
+	defer srv.stop()
+	url := "http://" + srv.addr + t.path
+	load(url, t.body, c, time.Second) // warm-up
+	cpuBefore := cpuSeconds(srv.pid)
+	if profileDir != "" && srv.pprof != "" {
+		go saveProfile(srv.pprof, d-time.Second, filepath.Join(profileDir, fmt.Sprintf("%s-%d.prof", t.name, c)))
+	}
+	requests, latencies := load(url, t.body, c, d)
+	cpu := cpuSeconds(srv.pid) - cpuBefore
+	slices.Sort(latencies)
+	return result{
+		rps:        float64(requests) / d.Seconds(),
+		p50:        percentile(latencies, 0.50),
+		p99:        percentile(latencies, 0.99),
+		cpuPer1k:   cpu / float64(requests*t.events) * 1000,
+		peakRSSMiB: peakRSS(srv.pid),
+	}
+}
+
+func (t target) soak(c int, d time.Duration) []float64 {
+	srv := t.start()
+	defer srv.stop()
+	url := "http://" + srv.addr + t.path
+	var samples []float64
+	for elapsed := time.Duration(0); elapsed < d; elapsed += 5 * time.Second {
+		load(url, t.body, c, 5*time.Second)
+		samples = append(samples, currentRSS(srv.pid))
+	}
+	return samples
+}
+
+// load posts body with c connections, each sending its next request as soon
+// as the last one is answered, for d. Every answer must be 200.
+func load(url string, body []byte, c int, d time.Duration) (int, []time.Duration) {
+	transport := &http.Transport{MaxIdleConnsPerHost: c, MaxConnsPerHost: c, DisableCompression: true}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+
+	var mu sync.Mutex
+	var all []time.Duration
+	var wg sync.WaitGroup
+	for range c {
+		wg.Go(func() {
+			var mine []time.Duration
+			for ctx.Err() == nil {
+				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+apiKey)
+				req.Header.Set("Content-Type", "application/json")
+				start := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					fmt.Fprintf(os.Stderr, "%s answered %d\n", url, resp.StatusCode)
+					os.Exit(1)
+				}
+				if ctx.Err() == nil {
+					mine = append(mine, time.Since(start))
+				}
+			}
+			mu.Lock()
+			all = append(all, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return len(all), all
+}
+
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(float64(len(sorted))*p))]
+}
+
+// serveFloor is the floor: the least an HTTP endpoint doing this job can do.
+func serveFloor(addr string) {
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+apiKey {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"accepted":1}` + "\n"))
+	})
+	check(http.ListenAndServe(addr, handler))
+}
+
+func startFloor() server {
+	addr := freeAddr()
+	self, err := os.Executable()
+	check(err)
+	return startProcess(addr, addr, self, "-floor", addr)
+}
+
+const opptimaConfig = `
+receivers:
+  opptima:
+    endpoint: %[1]s
+    api_keys: ["` + apiKey + `"]
+exporters:
+  nop:
+extensions:
+  health_check:
+    endpoint: %[2]s
+  pprof:
+    endpoint: %[3]s
+service:
+  extensions: [health_check, pprof]
+  telemetry: {metrics: {level: none}, logs: {level: warn}}
+  pipelines:
+    logs: {receivers: [opptima], exporters: [nop]}
+`
+
+const otlpConfig = `
+receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: %[1]s
+exporters:
+  nop:
+extensions:
+  health_check:
+    endpoint: %[2]s
+  pprof:
+    endpoint: %[3]s
+service:
+  extensions: [health_check, pprof]
+  telemetry: {metrics: {level: none}, logs: {level: warn}}
+  pipelines:
+    logs: {receivers: [otlp], exporters: [nop]}
+`
+
+func collectorStarter(bin, config string) func() server {
+	return func() server {
+		addr, health, pprof := freeAddr(), freeAddr(), freeAddr()
+		dir, err := os.MkdirTemp("", "opptima-bench")
+		check(err)
+		path := filepath.Join(dir, "config.yaml")
+		check(os.WriteFile(path, []byte(fmt.Sprintf(config, addr, health, pprof)), 0o600))
+		srv := startProcess(addr, health, bin, "--config", path)
+		stop := srv.stop
+		srv.stop = func() { stop(); os.RemoveAll(dir) }
+		srv.pprof = pprof
+		return srv
+	}
+}
+
+func startProcess(addr, readyAddr, bin string, args ...string) server {
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	check(cmd.Start())
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if conn, err := net.Dial("tcp", readyAddr); err == nil {
+			conn.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			check(fmt.Errorf("%s did not start", bin))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if conn, err := net.DialTimeout("tcp", addr, 5*time.Second); err == nil {
+		conn.Close()
+	}
+	return server{addr: addr, pid: cmd.Process.Pid, stop: func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	}}
+}
+
+// otlpBody is the OTLP/JSON request carrying the same information as the
+// opptima body: the record our mapping produces for it.
+func otlpBody(event []byte) []byte {
+	logs, err := opptima.NewConverter(opptima.Options{Location: time.FixedZone("COT", -5*3600)}).ToLogs(event, time.Now())
+	check(err)
+	body, err := (&plog.JSONMarshaler{}).MarshalLogs(logs)
+	check(err)
+	return body
+}
+
+func batchOf(event []byte, n int) []byte {
+	return []byte("[" + strings.TrimSuffix(strings.Repeat(string(event)+",", n), ",") + "]")
+}
+
+func freeAddr() string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// cpuSeconds is the user+system CPU time of pid, from /proc.
+func cpuSeconds(pid int) float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	check(err)
+	fields := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+2:]))
+	utime, _ := strconv.ParseFloat(fields[11], 64)
+	stime, _ := strconv.ParseFloat(fields[12], 64)
+	return (utime + stime) / 100 // USER_HZ
+}
+
+func peakRSS(pid int) float64    { return statusMiB(pid, "VmHWM:") }
+func currentRSS(pid int) float64 { return statusMiB(pid, "VmRSS:") }
+
+func statusMiB(pid int, field string) float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	check(err)
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, field) {
+			kb, _ := strconv.ParseFloat(strings.Fields(line)[1], 64)
+			return float64(int(kb/1024*10)) / 10
+		}
+	}
+	return 0
+}
+
+// growth compares the mean of the last third of the samples with the first.
+func growth(samples []float64) float64 {
+	third := max(1, len(samples)/3)
+	mean := func(s []float64) float64 {
+		var sum float64
+		for _, v := range s {
+			sum += v
+		}
+		return sum / float64(len(s))
+	}
+	return mean(samples[len(samples)-third:]) - mean(samples[:third])
+}
+
+func parseInts(list string) []int {
+	var out []int
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		check(err)
+		out = append(out, n)
+	}
+	return out
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
