@@ -34,8 +34,9 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, "America/Bogota", cfg.Timezone)
 	assert.False(t, cfg.RawPayload)
 	assert.Equal(t, []configopaque.String{"only-key"}, cfg.APIKeys)
-	assert.Equal(t, 30*time.Second, cfg.WriteTimeout, "confighttp's defaults are kept")
-	assert.Equal(t, time.Minute, cfg.ReadHeaderTimeout)
+	assert.Equal(t, 30*time.Second, cfg.WriteTimeout, "confighttp's default")
+	assert.Equal(t, 10*time.Second, cfg.ReadHeaderTimeout, "ours: slow clients are cut")
+	assert.Equal(t, 30*time.Second, cfg.ReadTimeout, "ours: slow clients are cut")
 }
 
 func TestConfigEveryOption(t *testing.T) {

@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"context"
+	"time"
 	_ "time/tzdata" // timezone must resolve on hosts without zoneinfo files
 
 	"go.opentelemetry.io/collector/component"
@@ -21,9 +22,19 @@ func NewFactory() receiver.Factory {
 	)
 }
 
+const (
+	defaultReadHeaderTimeout = 10 * time.Second
+	defaultReadTimeout       = 30 * time.Second
+)
+
 func createDefaultConfig() component.Config {
 	server := confighttp.NewDefaultServerConfig()
 	server.NetAddr.Endpoint = defaultEndpoint
+	// The endpoint faces the internet and Opptima's bodies are small: a
+	// client gets 10 s for its headers and 30 s for the whole request, so
+	// connections that trickle bytes are cut instead of held.
+	server.ReadHeaderTimeout = defaultReadHeaderTimeout
+	server.ReadTimeout = defaultReadTimeout
 	return &Config{
 		ServerConfig: server,
 		Path:         defaultPath,
