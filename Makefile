@@ -54,6 +54,7 @@ unit-test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./receiver/... ./internal/...
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./internal/... ./receiver/...
+	$(MAKE) fuzz FUZZTIME=5s
 
 e2e-test: $(OTELCOL) $(VLOGS)
 	OPPTIMA_E2E=1 OTELCOL_BIN=$(OTELCOL) VICTORIA_LOGS_BIN=$(VLOGS) $(GO) test -count=1 -timeout 20m ./examples/...
@@ -66,6 +67,12 @@ rules-test: promtool
 bench: $(OTELCOL)
 	$(GO) test -run '^$$' -bench . -benchtime=2s ./internal/opptima
 	$(GO) run ./bench -otelcol $(OTELCOL)
+
+## fuzz: run each fuzz target for FUZZTIME (make test runs a 5 s smoke of each)
+FUZZTIME ?= 2m
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzToLogs$$' -fuzztime $(FUZZTIME) ./internal/opptima
+	$(GO) test -run '^$$' -fuzz '^FuzzHTTPHandler$$' -fuzztime $(FUZZTIME) ./receiver
 
 ## generate: regenerate receiver/internal/metadata and the generated tests from metadata.yaml
 generate:

@@ -30,7 +30,7 @@ const testKey = "test-key-0123456789"
 
 // startServer starts the receiver the way a Collector does, through the
 // factory, on a free loopback port, and returns its webhook URL.
-func startServer(t *testing.T, next consumer.Logs, edit func(*Config)) string {
+func startServer(t testing.TB, next consumer.Logs, edit func(*Config)) string {
 	t.Helper()
 	cfg := NewFactory().CreateDefaultConfig().(*Config)
 	cfg.NetAddr.Endpoint = "127.0.0.1:0"
