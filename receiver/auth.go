@@ -20,7 +20,7 @@ type keyChecker struct {
 func newKeyChecker(keys []configopaque.String) *keyChecker {
 	c := &keyChecker{}
 	for _, key := range keys {
-		c.digests = append(c.digests, sha256.Sum256([]byte(key)))
+		c.digests = append(c.digests, sha256.Sum256([]byte(strings.TrimSpace(string(key)))))
 	}
 	return c
 }

@@ -48,10 +48,11 @@ func (cfg *Config) Validate() error {
 		errs = append(errs, errors.New("the webhook would accept anyone: set api_keys (for example api_keys: [\"${env:OPPTIMA_API_KEY}\"]) or an auth extension"))
 	}
 	for i, key := range cfg.APIKeys {
-		// The key itself is never printed, only its position.
-		if strings.TrimSpace(string(key)) == "" {
+		// The key itself is never printed, only its position. Surrounding
+		// white space is dropped (a key file usually ends in a newline).
+		if trimmed := strings.TrimSpace(string(key)); trimmed == "" {
 			errs = append(errs, fmt.Errorf("api_keys[%d] is empty", i))
-		} else if strings.ContainsAny(string(key), " \t\r\n") {
+		} else if strings.ContainsAny(trimmed, " \t\r\n") {
 			errs = append(errs, fmt.Errorf("api_keys[%d] contains white space, which a bearer token cannot carry", i))
 		}
 	}

@@ -1,6 +1,7 @@
 package receiver
 
 import (
+	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
@@ -57,6 +58,12 @@ func TestConfigAuthExtensionAloneIsEnough(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, cfg.Auth.HasValue())
 	assert.Empty(t, cfg.APIKeys)
+}
+
+func TestConfigKeyFromAFileKeepsItsNewline(t *testing.T) {
+	cfg, err := loadConfig(t, "key_with_newline")
+	require.NoError(t, err, "surrounding white space is not part of the key")
+	assert.True(t, newKeyChecker(cfg.APIKeys).allows(http.Header{"Authorization": {"Bearer from-a-file"}}))
 }
 
 func TestConfigValidationErrors(t *testing.T) {
