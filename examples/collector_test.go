@@ -137,7 +137,13 @@ type collector struct {
 // written by the test), the addresses it needs passed as env vars.
 func startCollector(t *testing.T, configPath string, env map[string]string) *collector {
 	t.Helper()
-	webhook, health := freeAddr(t), freeAddr(t)
+	return startCollectorOn(t, configPath, freeAddr(t), freeAddr(t), env)
+}
+
+// startCollectorOn is startCollector on given addresses, so that a test can
+// restart a Collector where the previous one listened.
+func startCollectorOn(t *testing.T, configPath, webhook, health string, env map[string]string) *collector {
+	t.Helper()
 	vars := []string{"OPPTIMA_API_KEY=" + testAPIKey, "OPPTIMA_ENDPOINT=" + webhook, "HEALTH_ENDPOINT=" + health}
 	for k, v := range env {
 		vars = append(vars, k+"="+v)
