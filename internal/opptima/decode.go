@@ -92,6 +92,9 @@ func compactJSON(raw []byte) string {
 	return buf.String()
 }
 
+// notJSON is what kindName says of a byte no JSON value starts with.
+const notJSON = "not valid JSON"
+
 // kindName says what a JSON value starting with c is, for error messages.
 func kindName(c byte) string {
 	switch c {
@@ -108,6 +111,6 @@ func kindName(c byte) string {
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		return "a number"
 	default:
-		return "not valid JSON"
+		return notJSON
 	}
 }

@@ -76,7 +76,7 @@ func (c *Converter) ToLogs(body []byte, observed time.Time) (plog.Logs, error) {
 	case 0:
 		return plog.NewLogs(), errors.New("body is empty: expected an event object or an array of them")
 	default:
-		if kind := kindName(first); kind != "not valid JSON" {
+		if kind := kindName(first); kind != notJSON {
 			return plog.NewLogs(), fmt.Errorf("body is %s: expected an event object or an array of them", kind)
 		}
 		return plog.NewLogs(), errors.New("body is not valid JSON")
