@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -76,15 +77,31 @@ func TestNumbersKeepTheirValue(t *testing.T) {
 	assert.InDelta(t, 1.2345678901234568e29, bigger.Double(), 1e14, "beyond int64 it becomes a float")
 }
 
-func TestDuplicateKeysLastOneWins(t *testing.T) {
+func TestDuplicateKeysKeepEveryValue(t *testing.T) {
 	converter := newTestConverter(t, false)
-	logs, err := converter.ToLogs([]byte(`{"event":"bounce","status":"Rebote suave","status":"Rebote duro"}`), observedAt)
+	body := `{"event":"bounce","status":"Rebote suave","status":"Rebote duro","to":"a@b.co","to":"c@d.co",` +
+		`"timestamp":"2020-10-05 17:40:54","timestamp":"2021-01-01 00:00:00","event":"sent"}`
+	logs, err := converter.ToLogs([]byte(body), observedAt)
 	require.NoError(t, err)
 	rec := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
-	status, _ := rec.Attributes().Get(attrStatus)
-	assert.Equal(t, "Rebote duro", status.Str())
-	bounce, _ := rec.Attributes().Get(attrBounceType)
-	assert.Equal(t, bounceHard, bounce.Str())
+	want := map[string]string{
+		attrStatus:          "Rebote suave", // the first value keeps the attribute
+		"opptima.status_2":  "Rebote duro",  // the second is kept too
+		attrToAddress:       "a@b.co",
+		"opptima.to":        "c@d.co",
+		"opptima.timestamp": "2021-01-01 00:00:00",
+		attrEvent:           "bounce",
+		"opptima.event_2":   "sent",
+		attrBounceType:      bounceSoft,
+	}
+	for key, value := range want {
+		got, ok := rec.Attributes().Get(key)
+		if assert.True(t, ok, key) {
+			assert.Equal(t, value, got.Str(), key)
+		}
+	}
+	assert.Equal(t, "2020-10-05T22:40:54Z", rec.Timestamp().AsTime().Format(time.RFC3339))
+	assert.Equal(t, "opptima.unknown.bounce", rec.EventName())
 }
 
 func TestRecordUIDIsDeterministic(t *testing.T) {

@@ -26,14 +26,20 @@ type eventBuilder struct {
 // fieldReader maps one payload field onto the record.
 type fieldReader func(b *eventBuilder, s *scanner, name []byte)
 
+// knownField is a documented field: the attribute it fills and how.
+type knownField struct {
+	key  string
+	read fieldReader
+}
+
 // knownFields lists every field Opptima documents. Any other field goes
 // through readOtherField, so nothing is ever dropped.
-var knownFields = map[string]fieldReader{
-	"type":           func(b *eventBuilder, s *scanner, _ []byte) { b.group = b.putText(attrType, s) },
-	"event":          func(b *eventBuilder, s *scanner, _ []byte) { b.kind = b.putText(attrEvent, s) },
-	"status":         func(b *eventBuilder, s *scanner, _ []byte) { b.status = b.putValue(attrStatus, s) },
-	"to":             readRecipient,
-	"email":          readRecipient,
+var knownFields = map[string]knownField{
+	"type":           {attrType, func(b *eventBuilder, s *scanner, _ []byte) { b.group = b.putText(attrType, s) }},
+	"event":          {attrEvent, func(b *eventBuilder, s *scanner, _ []byte) { b.kind = b.putText(attrEvent, s) }},
+	"status":         {attrStatus, func(b *eventBuilder, s *scanner, _ []byte) { b.status = b.putValue(attrStatus, s) }},
+	"to":             {attrToAddress, readRecipient},
+	"email":          {attrToAddress, readRecipient},
 	"sender":         keepAs(attrFromAddress),
 	"subject":        keepAs(attrSubject),
 	"msgid":          keepAs(attrMessageID),
@@ -45,22 +51,26 @@ var knownFields = map[string]fieldReader{
 	"campaignName":   keepAsText(attrCampaignName),
 	"contactid":      keepAsText(attrContactID),
 	"contactId":      keepAsText(attrContactID),
-	"response":       readResponse,
-	"custom_headers": readCustomHeaders,
-	"timestamp":      readTimestamp,
-	"destination":    func(b *eventBuilder, s *scanner, _ []byte) { b.destination = b.putValue(attrURLFull, s) },
+	"response":       {attrResponse, readResponse},
+	"custom_headers": {"", readCustomHeaders},
+	"timestamp":      {attrTimestamp, readTimestamp},
+	"destination":    {attrURLFull, func(b *eventBuilder, s *scanner, _ []byte) { b.destination = b.putValue(attrURLFull, s) }},
 	"latitude":       keepAs(attrGeoLat),
 	"longitude":      keepAs(attrGeoLon),
 	"cityName":       keepAs(attrGeoLocality),
 	"browser":        keepAs(attrUserAgentName),
 }
 
+// readField maps one field. When its attribute is already filled (the same
+// key sent twice, or both to and email), the first value keeps the
+// attribute and this one is kept under its own name: nothing is dropped.
 func readField(b *eventBuilder, s *scanner, name []byte) {
-	if read, ok := knownFields[string(name)]; ok { // no allocation for the lookup
-		read(b, s, name)
+	field, ok := knownFields[string(name)] // no allocation for the lookup
+	if !ok || b.claimed(field.key) {
+		readOtherField(b, s, name)
 		return
 	}
-	readOtherField(b, s, name)
+	field.read(b, s, name)
 }
 
 // readOtherField keeps a field this receiver does not know, JSON type and
@@ -69,36 +79,18 @@ func readOtherField(b *eventBuilder, s *scanner, name []byte) {
 	s.value(b.attrs.PutEmpty(freeKey(b.attrs, otherFieldKey(name))))
 }
 
-// keepAs maps a field to key with its JSON type kept. When two payload names
-// feed the same key (contactid, contactId), the first wins and the second is
-// kept under its own name.
-func keepAs(key string) fieldReader {
-	return func(b *eventBuilder, s *scanner, name []byte) {
-		if b.taken(key) {
-			readOtherField(b, s, name)
-			return
-		}
-		s.value(b.attrs.PutEmpty(key))
-	}
+// keepAs maps a field to key with its JSON type kept.
+func keepAs(key string) knownField {
+	return knownField{key, func(b *eventBuilder, s *scanner, _ []byte) { s.value(b.attrs.PutEmpty(key)) }}
 }
 
 // keepAsText maps an id-like field to a string attribute whatever its JSON
 // type (relid is 123 on some pages and "123" on others).
-func keepAsText(key string) fieldReader {
-	return func(b *eventBuilder, s *scanner, name []byte) {
-		if b.taken(key) {
-			readOtherField(b, s, name)
-			return
-		}
-		b.putText(key, s)
-	}
+func keepAsText(key string) knownField {
+	return knownField{key, func(b *eventBuilder, s *scanner, _ []byte) { b.putText(key, s) }}
 }
 
-func readRecipient(b *eventBuilder, s *scanner, name []byte) {
-	if b.taken(attrToAddress) {
-		readOtherField(b, s, name)
-		return
-	}
+func readRecipient(b *eventBuilder, s *scanner, _ []byte) {
 	b.recipient = b.putValue(attrToAddress, s)
 	if domain := recipientDomain(b.recipient); domain != "" {
 		b.attrs.PutStr(attrToDomain, domain)
@@ -164,7 +156,15 @@ func (b *eventBuilder) putText(key string, s *scanner) string {
 	return text
 }
 
-func (b *eventBuilder) taken(key string) bool {
+// claimed reports whether key already holds a value of this event. A
+// readable timestamp fills the record's time, not an attribute.
+func (b *eventBuilder) claimed(key string) bool {
+	if key == "" {
+		return false
+	}
+	if key == attrTimestamp && b.hasTimestamp {
+		return true
+	}
 	_, ok := b.attrs.Get(key)
 	return ok
 }
