@@ -85,14 +85,14 @@ func TestDuplicateKeysKeepEveryValue(t *testing.T) {
 	require.NoError(t, err)
 	rec := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
 	want := map[string]string{
-		attrStatus:          "Rebote suave", // the first value keeps the attribute
-		"opptima.status_2":  "Rebote duro",  // the second is kept too
-		attrToAddress:       "a@b.co",
-		"opptima.to":        "c@d.co",
-		"opptima.timestamp": "2021-01-01 00:00:00",
-		attrEvent:           "bounce",
-		"opptima.event_2":   "sent",
-		attrBounceType:      bounceSoft,
+		attrStatus:            "Rebote suave", // the first value keeps the attribute
+		"opptima.status_2":    "Rebote duro",  // the second is kept too
+		attrToAddress:         "a@b.co",
+		"opptima.to":          "c@d.co",
+		"opptima.timestamp_2": "2021-01-01 00:00:00",
+		attrEvent:             "bounce",
+		"opptima.event_2":     "sent",
+		attrBounceType:        bounceSoft,
 	}
 	for key, value := range want {
 		got, ok := rec.Attributes().Get(key)
