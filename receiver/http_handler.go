@@ -111,7 +111,7 @@ func putBodyBuffer(buf *bytes.Buffer) {
 // isJSONContentType accepts an absent Content-Type (many webhook senders
 // omit it) and application/json with any parameters.
 func isJSONContentType(value string) bool {
-	if value == "" {
+	if value == "" || value == "application/json" { // the usual case, without parsing
 		return true
 	}
 	mediaType, _, err := mime.ParseMediaType(value)
