@@ -191,9 +191,31 @@ func payload(t *testing.T, name string) []byte {
 	return body
 }
 
-func writeConfig(t *testing.T, yaml string) string {
+// writeConfig writes a Collector config for startCollector: the opptima
+// receiver and a health check on the addresses startCollector passes in,
+// the components the test gives, one logs pipeline from the receiver
+// through pipeline ("processors: [...], exporters: [...]"), and telemetry
+// (quiet when empty).
+func writeConfig(t *testing.T, components, pipeline, telemetry string) string {
 	t.Helper()
+	if telemetry == "" {
+		telemetry = "{metrics: {level: none}}"
+	}
+	yaml := `receivers:
+  opptima:
+    endpoint: ${env:OPPTIMA_ENDPOINT}
+    api_keys: ["${env:OPPTIMA_API_KEY}"]
+extensions:
+  health_check:
+    endpoint: ${env:HEALTH_ENDPOINT}
+` + strings.TrimSpace(components) + `
+service:
+  extensions: [health_check]
+  telemetry: ` + telemetry + `
+  pipelines:
+    logs: {receivers: [opptima], ` + pipeline + `}
+`
 	path := filepath.Join(t.TempDir(), "config.yaml")
-	require.NoError(t, os.WriteFile(path, []byte(strings.TrimSpace(yaml)+"\n"), 0o600))
+	require.NoError(t, os.WriteFile(path, []byte(yaml), 0o600))
 	return path
 }

@@ -23,7 +23,10 @@ func TestKeysFromEnvAndFileNeverLeak(t *testing.T) {
 	metricsAddr := freeAddr(t)
 	host, port, _ := strings.Cut(metricsAddr, ":")
 
-	config := writeConfig(t, `
+	// Written out in full: this test is about the receiver's keys and the
+	// telemetry settings, the two parts writeConfig fixes.
+	config := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(config, []byte(`
 receivers:
   opptima:
     endpoint: ${env:OPPTIMA_ENDPOINT}
@@ -49,7 +52,7 @@ service:
                 port: `+port+`
   pipelines:
     logs: {receivers: [opptima], exporters: [debug]}
-`)
+`), 0o600))
 	col := startCollector(t, config, nil)
 
 	require.Equal(t, http.StatusOK, col.post(t, payload(t, "smtp-bounce.json")), "the env key works")

@@ -62,22 +62,10 @@ func queryVictoriaLogs(base, query string) ([]map[string]string, error) {
 func TestVictoriaLogsReceivesEveryFieldAndTheTrueTime(t *testing.T) {
 	vlogs := startVictoriaLogs(t)
 	config := writeConfig(t, `
-receivers:
-  opptima:
-    endpoint: ${env:OPPTIMA_ENDPOINT}
-    api_keys: ["${env:OPPTIMA_API_KEY}"]
 exporters:
   otlp_http/victorialogs:
-    logs_endpoint: `+vlogs+`/insert/opentelemetry/v1/logs
-extensions:
-  health_check:
-    endpoint: ${env:HEALTH_ENDPOINT}
-service:
-  extensions: [health_check]
-  telemetry: {metrics: {level: none}}
-  pipelines:
-    logs: {receivers: [opptima], exporters: [otlp_http/victorialogs]}
-`)
+    logs_endpoint: `+vlogs+`/insert/opentelemetry/v1/logs`,
+		"exporters: [otlp_http/victorialogs]", "")
 	col := startCollector(t, config, nil)
 
 	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "payloads", "*.json"))
