@@ -184,6 +184,17 @@ func eventually(t *testing.T, timeout time.Duration, check func() error) {
 	t.Fatalf("still failing after %s: %v", timeout, err)
 }
 
+// waitUntil polls cond every 10 ms and fails the test after timeout, so a
+// load that never gets going fails fast instead of hanging the run.
+func waitUntil(t *testing.T, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %s", timeout)
+		}
+	}
+}
+
 func payload(t *testing.T, name string) []byte {
 	t.Helper()
 	body, err := os.ReadFile(filepath.Join("..", "testdata", "payloads", name))

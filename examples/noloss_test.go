@@ -128,9 +128,7 @@ func TestNoLossAcrossACrash(t *testing.T) {
 	go func() { sender.run(t, n, 16, 3*time.Minute); close(done) }()
 
 	// Crash midway, then come back on the same addresses and queue.
-	for sender.acks.Load() < n/3 {
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitUntil(t, time.Minute, func() bool { return sender.acks.Load() >= n/3 })
 	require.NoError(t, col.cmd.Process.Kill())
 	<-col.done
 	acksAtCrash := sender.acks.Load()
@@ -168,9 +166,7 @@ func TestNoLossAcrossABackendOutage(t *testing.T) {
 	done := make(chan struct{})
 	go func() { sender.run(t, n, 8, 3*time.Minute); close(done) }()
 
-	for sender.acks.Load() < n/4 {
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitUntil(t, time.Minute, func() bool { return sender.acks.Load() >= n/4 })
 	require.NoError(t, vl.cmd.Process.Kill())
 	<-vl.done
 	time.Sleep(30 * time.Second)

@@ -61,9 +61,7 @@ exporters:
 			}
 		})
 	}
-	for acks.Load() < 500 {
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitUntil(t, time.Minute, func() bool { return acks.Load() >= 500 })
 	require.NoError(t, col.cmd.Process.Signal(syscall.SIGTERM))
 	<-col.done
 	time.Sleep(200 * time.Millisecond) // requests in flight at exit get their answer or an error
