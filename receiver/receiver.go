@@ -57,15 +57,21 @@ func newWebhookReceiver(cfg *Config, set receiver.Settings, next consumer.Logs) 
 	}, nil
 }
 
-// Start listens on the configured endpoint. Only the path is served; every
-// other path is a JSON 404.
+// Start listens on the configured endpoint. Only the exact path is served;
+// every other path is a JSON 404. The path is compared as text, not used
+// as a ServeMux pattern: a pattern would turn "/hooks/" into a subtree and
+// make "{" or a space in the path panic at start.
 func (r *webhookReceiver) Start(ctx context.Context, host component.Host) error {
-	mux := http.NewServeMux()
-	mux.Handle(r.cfg.Path, r.handler)
-	mux.HandleFunc("/", notFound)
+	route := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path != r.cfg.Path {
+			notFound(w, req)
+			return
+		}
+		r.handler.ServeHTTP(w, req)
+	})
 
 	var err error
-	r.server, err = r.cfg.ToServer(ctx, host.GetExtensions(), r.settings.TelemetrySettings, mux,
+	r.server, err = r.cfg.ToServer(ctx, host.GetExtensions(), r.settings.TelemetrySettings, route,
 		confighttp.WithErrorHandler(writeServerError))
 	if err != nil {
 		return err

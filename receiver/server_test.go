@@ -286,6 +286,24 @@ func TestCustomPathAndTimezone(t *testing.T) {
 	assert.Equal(t, "2020-10-05T17:40:54Z", firstRecord(t, sink).Timestamp().AsTime().Format("2006-01-02T15:04:05Z07:00"))
 }
 
+// TestPathIsMatchedExactly: the configured path is not a pattern. A
+// trailing slash serves that path only, and characters that mean something
+// to http.ServeMux ("{", a space) are just characters.
+func TestPathIsMatchedExactly(t *testing.T) {
+	for _, path := range []string{"/hooks/", "/hooks/{tenant}", "/a b"} {
+		t.Run(path, func(t *testing.T) {
+			sink := new(consumertest.LogsSink)
+			url := startServer(t, sink, func(cfg *Config) { cfg.Path = path })
+			root := strings.TrimSuffix(url, path)
+
+			exact := strings.ReplaceAll(path, " ", "%20")
+			assert.Equal(t, http.StatusOK, send(t, http.MethodPost, root+exact, fixture(t, "smtp-bounce.json"), bearer(testKey)).status)
+			assert.Equal(t, http.StatusNotFound, send(t, http.MethodPost, root+"/hooks/other", fixture(t, "smtp-bounce.json"), bearer(testKey)).status)
+			assert.Equal(t, 1, sink.LogRecordCount())
+		})
+	}
+}
+
 func firstRecord(t *testing.T, sink *consumertest.LogsSink) plog.LogRecord {
 	t.Helper()
 	require.NotEmpty(t, sink.AllLogs())
