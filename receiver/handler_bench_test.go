@@ -5,8 +5,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"go.opentelemetry.io/collector/config/configopaque"
@@ -20,10 +18,7 @@ import (
 // network, no confighttp middleware): what the receiver adds per request on
 // top of decode + map.
 func BenchmarkHandler(b *testing.B) {
-	body, err := os.ReadFile(filepath.Join("..", "testdata", "payloads", "smtp-bounce.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	body := fixture(b, "smtp-bounce.json")
 	cfg := NewFactory().CreateDefaultConfig().(*Config)
 	cfg.APIKeys = []configopaque.String{testKey}
 	rcv, err := newWebhookReceiver(cfg, receivertest.NewNopSettings(metadata.Type), consumertest.NewNop())

@@ -46,7 +46,7 @@ func startServer(t testing.TB, next consumer.Logs, edit func(*Config)) string {
 	return "http://" + rcv.(*webhookReceiver).addr.String() + cfg.Path
 }
 
-func fixture(t *testing.T, name string) []byte {
+func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	body, err := os.ReadFile(filepath.Join("..", "testdata", "payloads", name))
 	require.NoError(t, err)

@@ -29,17 +29,9 @@ func Write(w http.ResponseWriter, status int, msg string) {
 	if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
 	}
-	WriteJSON(w, status, struct {
+	body, _ := json.Marshal(struct { // a struct of one string always encodes
 		Error string `json:"error"`
 	}{msg})
-}
-
-// WriteJSON answers status with v encoded as JSON.
-func WriteJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		status, body = http.StatusInternalServerError, []byte(`{"error":"cannot encode the response"}`)
-	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)

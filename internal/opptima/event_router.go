@@ -8,13 +8,12 @@ import (
 // one-line body, and any attribute that only makes sense for that kind.
 type kindHandler func(b *eventBuilder, rec plog.LogRecord)
 
-// kindHandlers has one small handler per event kind Opptima documents;
-// any other kind is handled by finishOther, so new kinds still arrive.
+// kindHandlers has one small handler per event kind that needs its own;
+// delivered, sent and any kind not documented yet share finishOther, so
+// new kinds still arrive.
 var kindHandlers = map[string]kindHandler{
-	"bounce":    finishBounce,
-	"delivered": finishDelivered,
-	"sent":      finishSent,
-	"click":     finishClick,
+	"bounce": finishBounce,
+	"click":  finishClick,
 }
 
 func routeEvent(b *eventBuilder, rec plog.LogRecord) {
@@ -40,25 +39,14 @@ func finishBounce(b *eventBuilder, rec plog.LogRecord) {
 	setBody(rec, b.label(), firstNonEmpty(b.response, b.recipient))
 }
 
-// finishDelivered: "Entregado: test@testdomain.com".
-func finishDelivered(b *eventBuilder, rec plog.LogRecord) {
-	setSeverity(rec, plog.SeverityNumberInfo)
-	setBody(rec, b.label(), b.recipient)
-}
-
-// finishSent: "sent: test@testdomain.com".
-func finishSent(b *eventBuilder, rec plog.LogRecord) {
-	setSeverity(rec, plog.SeverityNumberInfo)
-	setBody(rec, b.label(), b.recipient)
-}
-
 // finishClick: "click: https://example.com/offer".
 func finishClick(b *eventBuilder, rec plog.LogRecord) {
 	setSeverity(rec, plog.SeverityNumberInfo)
 	setBody(rec, b.label(), firstNonEmpty(b.destination, b.recipient))
 }
 
-// finishOther: kinds not documented yet, "<status or event>: <recipient>".
+// finishOther: delivered ("Entregado: test@testdomain.com"), sent, and
+// kinds not documented yet: "<status or event>: <recipient>", INFO.
 func finishOther(b *eventBuilder, rec plog.LogRecord) {
 	setSeverity(rec, plog.SeverityNumberInfo)
 	setBody(rec, b.label(), b.recipient)

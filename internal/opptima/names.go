@@ -50,16 +50,9 @@ func buildOtherFieldKey(name []byte) string {
 	return b.String()
 }
 
-// snakeCase turns a payload field name into the snake_case used in
+// writeSnakeCase writes a payload field name in the snake_case used in
 // attribute names: "campaignName" -> "campaign_name", "msgID" -> "msg_id",
 // "X-Test Header" -> "x_test_header".
-func snakeCase(name string) string {
-	var b strings.Builder
-	b.Grow(len(name) + 4)
-	writeSnakeCase(&b, name)
-	return b.String()
-}
-
 func writeSnakeCase(b *strings.Builder, name string) {
 	start := b.Len()
 	atStart := func() bool { return b.Len() == start }

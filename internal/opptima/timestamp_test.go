@@ -41,6 +41,6 @@ func TestSnakeCase(t *testing.T) {
 		"ciudadNombre":  "ciudad_nombre",
 		"año":           "año",
 	} {
-		assert.Equal(t, want, snakeCase(in), in)
+		assert.Equal(t, "opptima."+want, buildOtherFieldKey([]byte(in)), in)
 	}
 }
