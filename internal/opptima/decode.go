@@ -15,11 +15,11 @@ import (
 func (s *scanner) value(dst pcommon.Value) {
 	switch s.next() {
 	case '"':
-		dst.SetStr(string(s.stringBytes()))
+		dst.SetStr(s.str(s.stringBytes()))
 	case '{':
 		m := dst.SetEmptyMap()
 		for name, ok := s.member(true); ok; name, ok = s.member(false) {
-			s.value(m.PutEmpty(string(name)))
+			s.value(m.PutEmpty(s.str(name)))
 		}
 	case '[':
 		slice := dst.SetEmptySlice()
@@ -64,7 +64,7 @@ func setNumber(dst pcommon.Value, text []byte, isInt bool) {
 func (s *scanner) text() (text string, ok bool) {
 	switch c := s.next(); c {
 	case '"':
-		return string(s.stringBytes()), true
+		return s.str(s.stringBytes()), true
 	case 'n':
 		s.literal("null")
 		return "", false
@@ -72,7 +72,7 @@ func (s *scanner) text() (text string, ok bool) {
 		return compactJSON(s.rawValue()), true
 	default:
 		number, _ := s.number()
-		return string(number), true
+		return s.str(number), true
 	}
 }
 

@@ -124,7 +124,7 @@ func (c *Converter) appendRecord(s *scanner, rec plog.LogRecord, observed pcommo
 		}
 	}
 	routeEvent(&b, rec)
-	b.attrs.PutStr(attrRecordUID, eventUID(raw))
+	b.attrs.PutStr(attrRecordUID, eventUID(s, raw))
 	if c.opts.RawPayload {
 		b.attrs.PutStr(attrRecordOriginal, string(raw))
 	}
@@ -133,9 +133,11 @@ func (c *Converter) appendRecord(s *scanner, rec plog.LogRecord, observed pcommo
 
 // eventUID is a deterministic id of an event: the same bytes resent by
 // Opptima give the same id, so backends can drop retried duplicates.
-func eventUID(raw []byte) string {
+func eventUID(s *scanner, raw []byte) string {
 	sum := sha256.Sum256(raw)
-	return hex.EncodeToString(sum[:16])
+	var text [32]byte
+	hex.Encode(text[:], sum[:16])
+	return s.str(text[:])
 }
 
 // documentedEventNames holds the event names of every documented group and

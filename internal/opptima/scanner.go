@@ -20,6 +20,12 @@ type scanner struct {
 	pos   int
 	depth int
 	err   error
+	arena textArena
+}
+
+// str copies raw, a part of the body just read, into a string.
+func (s *scanner) str(raw []byte) string {
+	return s.arena.copyOf(raw, len(raw)+len(s.data)-s.pos)
 }
 
 // maxDepth bounds nesting, so a hostile body cannot exhaust the stack.
