@@ -29,7 +29,7 @@ func routeEvent(b *eventBuilder, rec plog.LogRecord) {
 // status nor the reply code classifies is WARN too, so that "severity >=
 // WARN" finds every bounce.
 func finishBounce(b *eventBuilder, rec plog.LogRecord) {
-	bounceType := classifyBounce(b.status, parseSMTPReply(b.response))
+	bounceType := classifyBounce(b.status, b.reply)
 	rec.Attributes().PutStr(attrBounceType, bounceType)
 	if bounceType == bounceHard {
 		setSeverity(rec, plog.SeverityNumberError)

@@ -117,10 +117,11 @@ func (c *Converter) appendRecord(s *scanner, rec plog.LogRecord, observed pcommo
 	if b.hasTimestamp {
 		rec.SetTimestamp(pcommon.NewTimestampFromTime(b.timestamp))
 	}
-	if reply := parseSMTPReply(b.response); reply.code != 0 {
-		b.attrs.PutInt(attrSMTPCode, int64(reply.code))
-		if reply.enhanced != "" {
-			b.attrs.PutStr(attrSMTPEnhanced, reply.enhanced)
+	b.reply = parseSMTPReply(b.response)
+	if b.reply.code != 0 {
+		b.attrs.PutInt(attrSMTPCode, int64(b.reply.code))
+		if b.reply.enhanced != "" {
+			b.attrs.PutStr(attrSMTPEnhanced, b.reply.enhanced)
 		}
 	}
 	routeEvent(&b, rec)
