@@ -66,7 +66,7 @@ rules-test: promtool
 ## bench: decode+map micro-benchmarks (ratio to encoding/json), then the load benchmark (bench/)
 bench: $(OTELCOL)
 	$(GO) test -run '^$$' -bench . -benchtime=2s ./internal/opptima
-	$(GO) run ./bench -otelcol $(OTELCOL)
+	$(GO) run ./bench -otelcol $(OTELCOL) -repeat 3
 
 ## fuzz: run each fuzz target for FUZZTIME (make test runs a 5 s smoke of each)
 FUZZTIME ?= 2m
