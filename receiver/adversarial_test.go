@@ -55,6 +55,9 @@ func manyEvents(n int) []byte {
 func adversarialCases(t *testing.T) []adversarialCase {
 	good := []byte(goodEvent)
 	deep := strings.Repeat("[", 100000) + strings.Repeat("]", 100000)
+	// 100,000 members: mapped, it would cost pdata 10^10 key comparisons.
+	wide := `{"event":"bounce","x":{` + strings.TrimSuffix(strings.Repeat(`"k":0,`, 100000), ",") + `}}`
+	answerWide := `{"error":"an object in the body has more than 256 members"}`
 	return []adversarialCase{
 		// Authentication.
 		{name: "auth: good key", body: good, status: 200, answer: `{"accepted":1}`, accepted: 1},
@@ -120,6 +123,9 @@ func adversarialCases(t *testing.T) []adversarialCase {
 		{name: "body: two objects", body: []byte(goodEvent + goodEvent), status: 400, answer: `{"error":"body is not valid JSON: unexpected data after the top-level value"}`},
 		{name: "body: 100,000-level nesting", body: []byte(deep), status: 400, answer: `{"error":"body is not valid JSON: JSON nested deeper than 512 levels"}`},
 		{name: "body: nesting inside an event", body: []byte(`{"event":"bounce","x":` + deep + `}`), status: 400, answer: `{"error":"body is not valid JSON: JSON nested deeper than 512 levels"}`},
+		{name: "body: a 100,000-member object inside an event", body: []byte(wide), status: 400, answer: answerWide},
+		{name: "body: a 100,000-member event", body: []byte(`{"event":"bounce",` + wide[1:]), status: 400, answer: answerWide},
+		{name: "body: 100,000 custom headers", body: []byte(strings.Replace(wide, `"x":`, `"custom_headers":`, 1)), status: 400, answer: answerWide},
 		{name: "body: invalid UTF-8", body: []byte("{\"event\":\"bounce\",\"to\":\"\xc3\x28\"}"), status: 400, answer: `{"error":"body is not valid UTF-8"}`},
 		{name: "body: raw NUL in a string", body: []byte("{\"event\":\"bounce\",\"to\":\"a\x00b\"}"), status: 400},
 		{name: "body: NUL outside strings", body: []byte("{\"event\":\"bounce\"}\x00"), status: 400},

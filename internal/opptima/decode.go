@@ -18,8 +18,10 @@ func (s *scanner) value(dst pcommon.Value) {
 		dst.SetStr(s.str(s.stringBytes()))
 	case '{':
 		m := dst.SetEmptyMap()
-		for name, ok := s.member(true); ok; name, ok = s.member(false) {
-			s.value(m.PutEmpty(s.str(name)))
+		var names keyNames
+		members := 0
+		for name, ok := s.member(true); ok && s.admitMember(&members); name, ok = s.member(false) {
+			s.value(m.PutEmpty(names.free(m, s.str(name), nil)))
 		}
 	case '[':
 		slice := dst.SetEmptySlice()

@@ -229,3 +229,52 @@ func TestKnownFieldIndex(t *testing.T) {
 	_, ok := lookupKnownField([]byte("a-name-longer-than-any-known-field"))
 	assert.False(t, ok)
 }
+
+// A name repeated inside a nested object or among the custom headers (once
+// lower-cased) keeps every value, as at the top level.
+func TestRepeatedNamesInsideObjectsKeepEveryValue(t *testing.T) {
+	body := `{"event":"sent","x":{"a":1,"a":2,"a":3,"a_2":"literal"},"custom_headers":{"X-Id":"one","x-id":"two"}}`
+	logs, err := newTestConverter(t, false).ToLogs([]byte(body), observedAt)
+	require.NoError(t, err)
+	attrs := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes()
+
+	nested, ok := attrs.Get("opptima.x")
+	require.True(t, ok)
+	assert.Equal(t, map[string]any{"a": int64(1), "a_2": int64(2), "a_3": int64(3), "a_2_2": "literal"}, nested.Map().AsRaw())
+	for key, want := range map[string]string{"opptima.custom_headers.x-id": "one", "opptima.custom_headers.x-id_2": "two"} {
+		got, ok := attrs.Get(key)
+		if assert.True(t, ok, key) {
+			assert.Equal(t, want, got.Str())
+		}
+	}
+}
+
+// An object that becomes a map may have up to maxObjectMembers members,
+// whether it is the event, a nested value or the custom headers; one more
+// refuses the whole body with a clear error.
+func TestObjectWidthIsBounded(t *testing.T) {
+	members := func(n int, prefix string) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = `"` + prefix + strconv.Itoa(i) + `":` + strconv.Itoa(i)
+		}
+		return strings.Join(parts, ",")
+	}
+	converter := newTestConverter(t, false)
+	for name, build := range map[string]func(n int) string{
+		"nested":  func(n int) string { return `{"event":"sent","x":{` + members(n, "k") + `}}` },
+		"event":   func(n int) string { return `{"event":"sent",` + members(n-1, "k") + `}` },
+		"headers": func(n int) string { return `{"event":"sent","custom_headers":{` + members(n, "h") + `}}` },
+	} {
+		t.Run(name, func(t *testing.T) {
+			logs, err := converter.ToLogs([]byte(build(maxObjectMembers)), observedAt)
+			require.NoError(t, err)
+			assert.Equal(t, 1, logs.LogRecordCount())
+
+			logs, err = converter.ToLogs([]byte(build(maxObjectMembers+1)), observedAt)
+			require.ErrorIs(t, err, errTooManyMembers)
+			assert.EqualError(t, err, "an object in the body has more than 256 members")
+			assert.Zero(t, logs.LogRecordCount())
+		})
+	}
+}

@@ -23,6 +23,7 @@ type eventBuilder struct {
 	timestamp    time.Time
 	hasTimestamp bool
 	keysRead     uint64 // keyBit of every known field read so far
+	names        keyNames
 }
 
 // fieldReader maps one payload field onto the record.
@@ -119,7 +120,7 @@ func lookupKnownField(name []byte) (indexedField, bool) {
 // readOtherField keeps a field this receiver does not know, JSON type and
 // all, as opptima.<snake_case name>.
 func readOtherField(b *eventBuilder, s *scanner, name []byte) {
-	s.value(b.attrs.PutEmpty(freeKey(b.attrs, otherFieldKey(name))))
+	s.value(b.attrs.PutEmpty(b.names.free(b.attrs, otherFieldKey(name), reservedNames)))
 }
 
 // keepAs maps a field to key with its JSON type kept.
@@ -152,14 +153,15 @@ func readResponse(b *eventBuilder, s *scanner, _ []byte) {
 }
 
 // readCustomHeaders flattens the headers object into one attribute per
-// header, name lower-cased since header names are case-insensitive.
+// header.
 func readCustomHeaders(b *eventBuilder, s *scanner, name []byte) {
 	if s.next() != '{' {
 		readOtherField(b, s, name)
 		return
 	}
-	for header, ok := s.member(true); ok; header, ok = s.member(false) {
-		s.value(b.attrs.PutEmpty(attrCustomHeaders + "." + strings.ToLower(string(header))))
+	members := 0
+	for header, ok := s.member(true); ok && s.admitMember(&members); header, ok = s.member(false) {
+		s.value(b.attrs.PutEmpty(b.names.free(b.attrs, customHeaderKey(header), nil)))
 	}
 }
 

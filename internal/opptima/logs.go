@@ -82,8 +82,8 @@ func (c *Converter) ToLogs(body []byte, observed time.Time) (plog.Logs, error) {
 		return plog.NewLogs(), errors.New("body is not valid JSON")
 	}
 	switch {
-	case errors.Is(s.err, errNotUTF8):
-		return plog.NewLogs(), errNotUTF8
+	case errors.Is(s.err, errNotUTF8), errors.Is(s.err, errTooManyMembers):
+		return plog.NewLogs(), s.err
 	case s.err != nil:
 		return plog.NewLogs(), fmt.Errorf("body is not valid JSON: %w", s.err)
 	case eventErr != nil:
@@ -101,8 +101,8 @@ func (c *Converter) appendRecord(s *scanner, rec plog.LogRecord, observed pcommo
 	b := eventBuilder{attrs: rec.Attributes(), loc: c.opts.Location}
 	b.attrs.EnsureCapacity(20)
 
-	start := s.pos
-	for name, ok := s.member(true); ok; name, ok = s.member(false) {
+	start, members := s.pos, 0
+	for name, ok := s.member(true); ok && s.admitMember(&members); name, ok = s.member(false) {
 		readField(&b, s, name)
 	}
 	if s.err != nil {

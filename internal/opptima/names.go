@@ -8,38 +8,57 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
-// otherFieldKeys remembers the attribute names of unknown fields: the same
-// few names come with every event of a kind, and building them is most of
-// the cost of an unknown field. It is bounded in entries and name length,
-// so hostile payloads cannot grow it.
-var otherFieldKeys = struct {
+// keyCache remembers attribute names built from payload names: the same
+// few names come with every event of a kind, and building a name is most
+// of the cost of the field. It is bounded in entries and name length, so
+// hostile payloads cannot grow it.
+type keyCache struct {
 	sync.RWMutex
 	keys map[string]string
-}{keys: map[string]string{}}
+}
 
 const (
 	maxCachedKeys       = 4096
 	maxCachedNameLength = 64
 )
 
-// otherFieldKey is the attribute name of a field this receiver does not
-// know: "opptima." and the snake_case name.
-func otherFieldKey(name []byte) string {
-	otherFieldKeys.RLock()
-	key, ok := otherFieldKeys.keys[string(name)] // no allocation for the lookup
-	otherFieldKeys.RUnlock()
+var (
+	otherFieldKeys   = &keyCache{keys: map[string]string{}}
+	customHeaderKeys = &keyCache{keys: map[string]string{}}
+)
+
+func (c *keyCache) key(name []byte, build func(name []byte) string) string {
+	c.RLock()
+	key, ok := c.keys[string(name)] // no allocation for the lookup
+	c.RUnlock()
 	if ok {
 		return key
 	}
-	key = buildOtherFieldKey(name)
+	key = build(name)
 	if len(name) <= maxCachedNameLength {
-		otherFieldKeys.Lock()
-		if len(otherFieldKeys.keys) < maxCachedKeys {
-			otherFieldKeys.keys[string(name)] = key
+		c.Lock()
+		if len(c.keys) < maxCachedKeys {
+			c.keys[string(name)] = key
 		}
-		otherFieldKeys.Unlock()
+		c.Unlock()
 	}
 	return key
+}
+
+// otherFieldKey is the attribute name of a field this receiver does not
+// know: "opptima." and the snake_case name.
+func otherFieldKey(name []byte) string {
+	return otherFieldKeys.key(name, buildOtherFieldKey)
+}
+
+// customHeaderKey is the attribute name of a custom header, lower-cased
+// since header names are case-insensitive: "opptima.custom_headers.x-id".
+func customHeaderKey(name []byte) string {
+	return customHeaderKeys.key(name, buildCustomHeaderKey)
+}
+
+func buildCustomHeaderKey(name []byte) string {
+	return attrCustomHeaders + "." + strings.ToLower(string(name))
 }
 
 func buildOtherFieldKey(name []byte) string {
@@ -87,15 +106,28 @@ func writeSnakeCase(b *strings.Builder, name string) {
 	}
 }
 
-// freeKey returns key, or key with the first free numbered suffix when key
-// is reserved for a known field or already taken by an earlier field.
-func freeKey(attrs pcommon.Map, key string) string {
-	if _, taken := attrs.Get(key); !taken && !reservedNames[key] {
+// keyNames gives every value of one map a name of its own. A name the
+// payload repeats (JSON allows it; header names also repeat once
+// lower-cased) gets _2, _3, … so that no value is lost. last remembers the
+// last suffix handed out per name: without it a name sent k times would
+// search the map k² times.
+type keyNames struct {
+	last map[string]int // nil until a name repeats
+}
+
+// free returns key, or key with a free numbered suffix when m already holds
+// key or reserved names it.
+func (n *keyNames) free(m pcommon.Map, key string, reserved map[string]bool) string {
+	if _, taken := m.Get(key); !taken && !reserved[key] {
 		return key
 	}
-	for n := 2; ; n++ {
-		candidate := key + "_" + strconv.Itoa(n)
-		if _, taken := attrs.Get(candidate); !taken {
+	if n.last == nil {
+		n.last = map[string]int{}
+	}
+	for i := max(n.last[key], 1) + 1; ; i++ {
+		candidate := key + "_" + strconv.Itoa(i)
+		if _, taken := m.Get(candidate); !taken {
+			n.last[key] = i
 			return candidate
 		}
 	}

@@ -33,6 +33,25 @@ const maxDepth = 512
 
 var errNestedTooDeep = fmt.Errorf("JSON nested deeper than %d levels", maxDepth)
 
+// maxObjectMembers bounds the members of one object that becomes a map.
+// pdata finds a key by searching the whole map, so building a map costs the
+// square of its width: without a bound, one very wide object in a 20 MiB
+// body would hold a core for hours. 256 is ten times the widest documented
+// event.
+const maxObjectMembers = 256
+
+var errTooManyMembers = fmt.Errorf("an object in the body has more than %d members", maxObjectMembers)
+
+// admitMember counts one more member of the object being mapped and stops
+// the scanner, with errTooManyMembers, past maxObjectMembers.
+func (s *scanner) admitMember(count *int) bool {
+	if *count++; *count > maxObjectMembers {
+		s.err, s.pos = errTooManyMembers, len(s.data)
+		return false
+	}
+	return true
+}
+
 func (s *scanner) fail(format string, args ...any) {
 	if s.err == nil {
 		s.err = fmt.Errorf("at byte %d: "+format, append([]any{s.pos}, args...)...)
