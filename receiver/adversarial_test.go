@@ -100,10 +100,10 @@ func adversarialCases(t *testing.T) []adversarialCase {
 
 		// Compression.
 		{name: "gzip: good", headers: map[string]string{"Content-Encoding": "gzip"}, body: gzipped(t, good), status: 200, answer: `{"accepted":1}`, accepted: 1},
-		{name: "gzip: bomb past the body limit", headers: map[string]string{"Content-Encoding": "gzip"}, body: gzipped(t, []byte(`{"event":"bounce","subject":"`+strings.Repeat("A", 21<<20)+`"}`)), status: 413},
+		{name: "gzip: bomb past the body limit", headers: map[string]string{"Content-Encoding": "gzip"}, body: gzipped(t, []byte(`{"event":"bounce","subject":"`+strings.Repeat("A", 2<<20)+`"}`)), status: 413},
 		{name: "gzip: not gzip", headers: map[string]string{"Content-Encoding": "gzip"}, body: good, status: 400},
 		{name: "encoding: unknown", headers: map[string]string{"Content-Encoding": "br"}, body: good, status: 400, answer: `{"error":"unsupported Content-Encoding: br"}`},
-		{name: "body over the limit", body: []byte(`{"event":"bounce","subject":"` + strings.Repeat("A", 21<<20) + `"}`), status: 413, answer: answerTooLarge},
+		{name: "body over the 1 MiB limit", body: []byte(`{"event":"bounce","subject":"` + strings.Repeat("A", 1<<20) + `"}`), status: 413, answer: answerTooLarge},
 
 		// Bodies.
 		{name: "body: empty", body: nil, status: 400, answer: answerEmpty},
@@ -136,8 +136,9 @@ func adversarialCases(t *testing.T) []adversarialCase {
 		{name: "body: event as a number", body: []byte(`{"type":"SMTP","event":7}`), status: 200, answer: `{"accepted":1}`, accepted: 1},
 		{name: "body: garbage timestamp", body: []byte(`{"event":"bounce","timestamp":"the day before yesterday"}`), status: 200, answer: `{"accepted":1}`, accepted: 1},
 		{name: "body: far-future timestamp", body: []byte(`{"event":"bounce","timestamp":"9999-12-31 23:59:59"}`), status: 200, answer: `{"accepted":1}`, accepted: 1},
-		{name: "body: 10 MiB string", body: []byte(`{"event":"bounce","subject":"` + strings.Repeat("s", 10<<20) + `"}`), status: 200, answer: `{"accepted":1}`, accepted: 1},
-		{name: "body: 10,000 events", body: manyEvents(10000), status: 200, answer: `{"accepted":10000}`, accepted: 10000},
+		{name: "body: a string just under the 1 MiB limit", body: []byte(`{"event":"bounce","subject":"` + strings.Repeat("s", 1<<20-100) + `"}`), status: 200, answer: `{"accepted":1}`, accepted: 1},
+		{name: "body: 7,000 events", body: manyEvents(7000), status: 200, answer: `{"accepted":7000}`, accepted: 7000},
+		{name: "body: 10,000 events, past the 1 MiB limit", body: manyEvents(10000), status: 413, answer: answerTooLarge},
 	}
 }
 

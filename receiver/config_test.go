@@ -38,6 +38,7 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, 30*time.Second, cfg.WriteTimeout, "confighttp's default")
 	assert.Equal(t, 10*time.Second, cfg.ReadHeaderTimeout, "ours: slow clients are cut")
 	assert.Equal(t, 30*time.Second, cfg.ReadTimeout, "ours: slow clients are cut")
+	assert.Equal(t, int64(1<<20), cfg.MaxRequestBodySize, "ours: bounds the memory of one request")
 }
 
 func TestConfigEveryOption(t *testing.T) {
@@ -48,7 +49,7 @@ func TestConfigEveryOption(t *testing.T) {
 	assert.Equal(t, []configopaque.String{"old-key", "new-key"}, cfg.APIKeys)
 	assert.Equal(t, "America/Lima", cfg.Timezone)
 	assert.True(t, cfg.RawPayload)
-	assert.Equal(t, int64(1048576), cfg.MaxRequestBodySize)
+	assert.Equal(t, int64(4194304), cfg.MaxRequestBodySize)
 	assert.Equal(t, 10*time.Second, cfg.ReadTimeout)
 	assert.True(t, cfg.IncludeMetadata)
 }

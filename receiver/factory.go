@@ -25,6 +25,11 @@ func NewFactory() receiver.Factory {
 const (
 	defaultReadHeaderTimeout = 10 * time.Second
 	defaultReadTimeout       = 30 * time.Second
+	// Opptima sends one event of about half a KiB per request; 1 MiB still
+	// takes arrays of some 2,000 events. confighttp's 20 MiB would let one
+	// request of tiny events grow to some 460 MiB of logs (pdata spends a
+	// few hundred bytes per record), enough to take a Collector down.
+	defaultMaxRequestBodySize = 1 << 20
 )
 
 func createDefaultConfig() component.Config {
@@ -35,6 +40,7 @@ func createDefaultConfig() component.Config {
 	// connections that trickle bytes are cut instead of held.
 	server.ReadHeaderTimeout = defaultReadHeaderTimeout
 	server.ReadTimeout = defaultReadTimeout
+	server.MaxRequestBodySize = defaultMaxRequestBodySize
 	return &Config{
 		ServerConfig: server,
 		Path:         defaultPath,

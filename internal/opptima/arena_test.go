@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -68,4 +69,37 @@ func TestAllocationsPerEvent(t *testing.T) {
 		require.NoError(t, err)
 	})
 	assert.LessOrEqual(t, allocs/100, 25.0, "allocations per event")
+}
+
+// What a request costs in memory, per byte of body, once converted. pdata
+// spends a few hundred bytes on every record and some 40 on every value
+// whatever its size, so tiny events amplify the most; the bound keeps a
+// fixed attribute capacity (80×) from coming back. Heap sizes after a
+// forced GC are deterministic enough for a bound with headroom.
+func TestMemoryPerBodyByte(t *testing.T) {
+	event, err := os.ReadFile(filepath.Join(payloadDir, "smtp-bounce.json"))
+	require.NoError(t, err)
+	array := func(one string, size int) []byte {
+		return []byte("[" + strings.TrimSuffix(strings.Repeat(one+",", size/(len(one)+1)), ",") + "]")
+	}
+	converter := newTestConverter(t, false)
+	for name, c := range map[string]struct {
+		body []byte
+		max  float64
+	}{
+		"bounces":     {array(string(event), 1<<20), 5},
+		"tiny events": {array(`{"event":"x"}`, 1<<20), 30},
+	} {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		logs, err := converter.ToLogs(c.body, observedAt)
+		require.NoError(t, err)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		ratio := float64(after.HeapAlloc-before.HeapAlloc) / float64(len(c.body))
+		t.Logf("%s: %.1f bytes of logs per body byte", name, ratio)
+		assert.LessOrEqual(t, ratio, c.max, name)
+		runtime.KeepAlive(logs)
+	}
 }
