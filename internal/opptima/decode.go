@@ -21,7 +21,7 @@ func (s *scanner) value(dst pcommon.Value) {
 		var names keyNames
 		members := 0
 		for name, ok := s.member(true); ok && s.admitMember(&members); name, ok = s.member(false) {
-			s.value(m.PutEmpty(names.free(m, s.str(name), nil)))
+			s.value(names.put(m, s.str(name), nil))
 		}
 	case '[':
 		slice := dst.SetEmptySlice()

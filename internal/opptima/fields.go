@@ -120,7 +120,7 @@ func lookupKnownField(name []byte) (indexedField, bool) {
 // readOtherField keeps a field this receiver does not know, JSON type and
 // all, as opptima.<snake_case name>.
 func readOtherField(b *eventBuilder, s *scanner, name []byte) {
-	s.value(b.attrs.PutEmpty(b.names.free(b.attrs, otherFieldKey(name), reservedNames)))
+	s.value(b.names.put(b.attrs, otherFieldKey(name), reservedNames))
 }
 
 // keepAs maps a field to key with its JSON type kept.
@@ -161,7 +161,7 @@ func readCustomHeaders(b *eventBuilder, s *scanner, name []byte) {
 	}
 	members := 0
 	for header, ok := s.member(true); ok && s.admitMember(&members); header, ok = s.member(false) {
-		s.value(b.attrs.PutEmpty(b.names.free(b.attrs, customHeaderKey(header), nil)))
+		s.value(b.names.put(b.attrs, customHeaderKey(header), nil))
 	}
 }
 

@@ -1,6 +1,7 @@
 package opptima
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -54,11 +55,11 @@ func (c *Converter) ToLogs(body []byte, observed time.Time) (plog.Logs, error) {
 
 	s := &scanner{data: body}
 	var eventErr error
+	width := 0 // attributes of the previous event: see appendRecord
 	switch first := s.next(); first {
 	case '{':
-		eventErr = c.appendRecord(s, records.AppendEmpty(), observedAt, nil)
+		eventErr = c.appendRecord(s, records.AppendEmpty(), observedAt, &width)
 	case '[':
-		width := 0
 		for i, ok := 0, s.element(true); ok; i, ok = i+1, s.element(false) {
 			if kind := s.next(); eventErr == nil && kind != '{' {
 				eventErr = fmt.Errorf("element %d of the array is %s, not an event object", i, kindName(kind))
@@ -102,18 +103,14 @@ const defaultWidth = 20
 // appendRecord reads one event object into rec. A syntax error is left in
 // s.err for the caller; a well-formed object that is not an event is an error.
 //
-// In an array, width carries the attribute count of the previous event to
-// size the next one: a batch is usually of one shape, and a fixed capacity
-// made a body of tiny events ({"event":"x"}) take 80 times its size in
-// memory.
+// width carries the attribute count of the request's previous event (0 for
+// the first) to size this one, and is updated: a batch is usually of one
+// shape, and a fixed capacity made a body of tiny events ({"event":"x"})
+// take 80 times its size in memory.
 func (c *Converter) appendRecord(s *scanner, rec plog.LogRecord, observed pcommon.Timestamp, width *int) error {
 	rec.SetObservedTimestamp(observed)
 	b := eventBuilder{attrs: rec.Attributes(), loc: c.opts.Location}
-	if width == nil || *width == 0 {
-		b.attrs.EnsureCapacity(defaultWidth)
-	} else {
-		b.attrs.EnsureCapacity(*width)
-	}
+	b.attrs.EnsureCapacity(cmp.Or(*width, defaultWidth))
 
 	start, members := s.pos, 0
 	for name, ok := s.member(true); ok && s.admitMember(&members); name, ok = s.member(false) {
@@ -143,9 +140,7 @@ func (c *Converter) appendRecord(s *scanner, rec plog.LogRecord, observed pcommo
 	if c.opts.RawPayload {
 		b.attrs.PutStr(attrRecordOriginal, string(raw))
 	}
-	if width != nil {
-		*width = b.attrs.Len()
-	}
+	*width = b.attrs.Len()
 	return nil
 }
 

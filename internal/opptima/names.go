@@ -115,20 +115,22 @@ type keyNames struct {
 	last map[string]int // nil until a name repeats
 }
 
-// free returns key, or key with a free numbered suffix when m already holds
-// key or reserved names it.
-func (n *keyNames) free(m pcommon.Map, key string, reserved map[string]bool) string {
-	if _, taken := m.Get(key); !taken && !reserved[key] {
-		return key
+// put adds an empty value to m under key, or under key with a free numbered
+// suffix when m already holds key or reserved names it. One search of m in
+// the usual case: GetOrPutEmpty both checks and adds.
+func (n *keyNames) put(m pcommon.Map, key string, reserved map[string]bool) pcommon.Value {
+	if !reserved[key] {
+		if v, existed := m.GetOrPutEmpty(key); !existed {
+			return v
+		}
 	}
 	if n.last == nil {
 		n.last = map[string]int{}
 	}
 	for i := max(n.last[key], 1) + 1; ; i++ {
-		candidate := key + "_" + strconv.Itoa(i)
-		if _, taken := m.Get(candidate); !taken {
+		if v, existed := m.GetOrPutEmpty(key + "_" + strconv.Itoa(i)); !existed {
 			n.last[key] = i
-			return candidate
+			return v
 		}
 	}
 }
