@@ -55,7 +55,7 @@ func TestArenaChunkIsSizedToTheRequest(t *testing.T) {
 	assert.GreaterOrEqual(t, arena.chunk.Cap(), 300)
 }
 
-// The allocation budget of the hot path: 23 per documented bounce in a batch
+// The allocation budget of the hot path: 22 per documented bounce in a batch
 // today (36 before the arena), most of them pdata's one wrapper per
 // attribute. Allocation counts are deterministic, unlike timings, so this
 // can be a test.

@@ -14,7 +14,7 @@ import (
 // which only decodes and maps nothing. BENCHMARKS.md has the figures; the
 // target is a time ratio of at most 1.0.
 //
-// Allocations per event that remain (23 for the documented bounce in a
+// Allocations per event that remain (22 for the documented bounce in a
 // batch; TestAllocationsPerEvent holds the budget), and why:
 //   - the log record and its attribute slice (pdata): the output itself;
 //   - one value wrapper per attribute: pdata allocates it inside Put*, with
