@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/opptimaotel/opptimareceiver/internal/bounce"
 )
 
 func TestToLogsRejectsBodiesThatAreNotEvents(t *testing.T) {
@@ -92,7 +94,7 @@ func TestDuplicateKeysKeepEveryValue(t *testing.T) {
 		"opptima.timestamp_2": "2021-01-01 00:00:00",
 		attrEvent:             "bounce",
 		"opptima.event_2":     "sent",
-		attrBounceType:        bounceSoft,
+		attrBounceType:        bounce.TypeSoft,
 	}
 	for key, value := range want {
 		got, ok := rec.Attributes().Get(key)

@@ -2,6 +2,8 @@ package opptima
 
 import (
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/opptimaotel/opptimareceiver/internal/bounce"
 )
 
 // kindHandler finishes a record once all fields are read: severity, the
@@ -24,14 +26,16 @@ func routeEvent(b *eventBuilder, rec plog.LogRecord) {
 	finishOther(b, rec)
 }
 
-// finishBounce: "Rebote duro: 550 5.5.0 Requested action not taken: ...".
-// Hard bounces are ERROR and soft ones WARN; a bounce that neither the
-// status nor the reply code classifies is WARN too, so that "severity >=
-// WARN" finds every bounce.
+// finishBounce: "Rebote duro: 550 5.5.0 Requested action not taken: ...",
+// with the bounce's type, reason and category. Hard bounces are ERROR and
+// soft ones WARN; a bounce that neither the status nor the reply code
+// classifies is WARN too, so that "severity >= WARN" finds every bounce.
 func finishBounce(b *eventBuilder, rec plog.LogRecord) {
-	bounceType := classifyBounce(b.status, b.reply)
-	rec.Attributes().PutStr(attrBounceType, bounceType)
-	if bounceType == bounceHard {
+	analysis := bounce.Analyze(b.status, b.reply, b.responseText)
+	b.attrs.PutStr(attrBounceType, analysis.Type)
+	b.attrs.PutStr(attrBounceReason, analysis.Reason)
+	b.attrs.PutStr(attrBounceCategory, analysis.Category)
+	if analysis.Type == bounce.TypeHard {
 		setSeverity(rec, plog.SeverityNumberError)
 	} else {
 		setSeverity(rec, plog.SeverityNumberWarn)

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/opptimaotel/opptimareceiver/internal/bounce"
 )
 
 // eventBuilder accumulates one event while its fields are read: attributes
@@ -16,8 +18,9 @@ type eventBuilder struct {
 
 	group, kind  string // "type" and "event"
 	status       string
-	response     string    // the reply when it is text; certified arrays are not
-	reply        smtpReply // read from response once all fields are in
+	response     string       // the reply when it is text; certified arrays are not
+	responseText string       // the reply as text, certified arrays as their JSON
+	reply        bounce.Reply // read from response once all fields are in
 	recipient    string
 	destination  string
 	timestamp    time.Time
@@ -146,10 +149,11 @@ func readRecipient(b *eventBuilder, s *scanner, _ []byte) {
 func readResponse(b *eventBuilder, s *scanner, _ []byte) {
 	if s.next() == '"' {
 		b.response = s.str(s.stringBytes())
+		b.responseText = b.response
 		b.attrs.PutStr(attrResponse, b.response)
 		return
 	}
-	b.putText(attrResponse, s)
+	b.responseText = b.putText(attrResponse, s)
 }
 
 // readCustomHeaders flattens the headers object into one attribute per

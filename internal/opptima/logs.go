@@ -11,6 +11,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/opptimaotel/opptimareceiver/internal/bounce"
 )
 
 // serviceName is the service.name of every resource this receiver emits.
@@ -128,11 +130,11 @@ func (c *Converter) appendRecord(s *scanner, rec plog.LogRecord, observed pcommo
 	if b.hasTimestamp {
 		rec.SetTimestamp(pcommon.NewTimestampFromTime(b.timestamp))
 	}
-	b.reply = parseSMTPReply(b.response)
-	if b.reply.code != 0 {
-		b.attrs.PutInt(attrSMTPCode, int64(b.reply.code))
-		if b.reply.enhanced != "" {
-			b.attrs.PutStr(attrSMTPEnhanced, b.reply.enhanced)
+	b.reply = bounce.ParseReply(b.response)
+	if b.reply.Code != 0 {
+		b.attrs.PutInt(attrSMTPCode, int64(b.reply.Code))
+		if b.reply.Enhanced != "" {
+			b.attrs.PutStr(attrSMTPEnhanced, b.reply.Enhanced)
 		}
 	}
 	routeEvent(&b, rec)

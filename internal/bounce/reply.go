@@ -1,33 +1,35 @@
-package opptima
+// Package bounce reads a recipient server's SMTP reply: its codes, whether
+// the bounce is hard or soft, and why it bounced (reason and category).
+package bounce
 
 import (
 	"strings"
 )
 
-// smtpReply is what can be read off a recipient server's raw reply, such as
-// "550 5.5.0 Requested action not taken: mailbox unavailable.".
-type smtpReply struct {
-	code     int    // basic reply code (RFC 5321), 0 when absent
-	enhanced string // enhanced status code (RFC 3463), "" when absent
+// Reply is what can be read off the start of a recipient server's raw
+// reply, such as "550 5.5.0 Requested action not taken: mailbox unavailable.".
+type Reply struct {
+	Code     int    // basic reply code (RFC 5321), 0 when absent
+	Enhanced string // enhanced status code (RFC 3463), "" when absent
 }
 
-// parseSMTPReply reads a leading three-digit reply code and, after it, an
+// ParseReply reads a leading three-digit reply code and, after it, an
 // enhanced status code class.subject.detail. Anything else yields zeros.
-func parseSMTPReply(s string) smtpReply {
-	var r smtpReply
+func ParseReply(s string) Reply {
+	var r Reply
 	if len(s) < 3 || !isDigitIn(s[0], '2', '5') || !isDigit(s[1]) || !isDigit(s[2]) {
 		return r
 	}
 	if len(s) > 3 && s[3] != ' ' && s[3] != '-' {
 		return r // "5501 ..." is not a reply code
 	}
-	r.code = int(s[0]-'0')*100 + int(s[1]-'0')*10 + int(s[2]-'0')
+	r.Code = int(s[0]-'0')*100 + int(s[1]-'0')*10 + int(s[2]-'0')
 	rest := strings.TrimLeft(s[3:], " -")
 	if end := strings.IndexByte(rest, ' '); end >= 0 {
 		rest = rest[:end]
 	}
 	if isEnhancedStatus(rest) {
-		r.enhanced = rest
+		r.Enhanced = rest
 	}
 	return r
 }
@@ -56,28 +58,28 @@ func isShortNumber(s string) bool {
 
 // Bounce types, the values of opptima.bounce.type.
 const (
-	bounceHard    = "hard"
-	bounceSoft    = "soft"
-	bounceUnknown = "unknown"
+	TypeHard    = "hard"
+	TypeSoft    = "soft"
+	TypeUnknown = "unknown"
 )
 
-// classifyBounce decides hard or soft from Opptima's Spanish status first;
-// when the status is not one we know, the SMTP reply class decides
-// (5xx permanent = hard, 4xx transient = soft).
-func classifyBounce(status string, reply smtpReply) string {
+// Type decides hard or soft from Opptima's Spanish status first; when the
+// status is not one we know, the SMTP reply class decides (5xx permanent =
+// hard, 4xx transient = soft).
+func Type(status string, reply Reply) string {
 	switch {
 	case statusIs(status, "rebote duro", "hard bounce", "hard"):
-		return bounceHard
+		return TypeHard
 	case statusIs(status, "rebote suave", "soft bounce", "soft"):
-		return bounceSoft
+		return TypeSoft
 	}
 	switch {
-	case reply.code >= 500 || strings.HasPrefix(reply.enhanced, "5."):
-		return bounceHard
-	case reply.code >= 400 || strings.HasPrefix(reply.enhanced, "4."):
-		return bounceSoft
+	case reply.Code >= 500 || strings.HasPrefix(reply.Enhanced, "5."):
+		return TypeHard
+	case reply.Code >= 400 || strings.HasPrefix(reply.Enhanced, "4."):
+		return TypeSoft
 	}
-	return bounceUnknown
+	return TypeUnknown
 }
 
 // statusIs compares Opptima's status with known values, ignoring case,

@@ -1,0 +1,368 @@
+package bounce
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Analysis is what a bounce tells about itself.
+type Analysis struct {
+	Type     string // hard, soft or unknown
+	Reason   string // one of the Reason* values
+	Category string // one of the Category* values, from Reason
+}
+
+// Analyze classifies a bounce from Opptima's status, the reply's leading
+// codes and the reply's whole text (for certified emails, the JSON of the
+// delivery steps, whose results carry the reply).
+func Analyze(status string, leading Reply, text string) Analysis {
+	r := compiled.table[ruleOf(text, leading)]
+	return Analysis{Type: Type(status, leading), Reason: r.reason, Category: r.category}
+}
+
+// Reason reads why a message bounced from the recipient server's reply:
+// the first rule of the table that the reply's words, enhanced status codes
+// or leading reply code match; undefined when none does.
+func Reason(text string, leading Reply) string {
+	return compiled.table[ruleOf(text, leading)].reason
+}
+
+// ruleOf returns the index of the first rule the reply matches, or of the
+// undefined rule at the end of the table. It reads the reply once, in
+// place, and allocates nothing.
+func ruleOf(text string, leading Reply) int {
+	if len(text) > maxReplyBytes {
+		text = text[:maxReplyBytes]
+	}
+	best := earlier(compiled.undefined, compiled.byCode, leading.Code)
+
+	// Phrases are indexed by their first word, or first two words when the
+	// first segment has two: each word is looked up alone and as the second
+	// of a pair, and the words that follow are read only on a hit.
+	prevStart, prevHash := -1, uint64(0)
+	for next := 0; next < len(text); {
+		w := scanWord(text, next)
+		next = w.end
+		if w.start == w.end {
+			break
+		}
+		if w.numeric {
+			// "5.7.1": a status code starts as a one-digit word before a dot.
+			if subject, detail, after, ok := enhancedStatusAt(text, w.start); ok {
+				best = earlier(best, compiled.byStatus, statusKeyOf(subject, detail))
+				best = earlier(best, compiled.byStatus, statusKeyOf(subject, "*"))
+				next = after
+			}
+			continue
+		}
+		for _, hit := range [2]struct {
+			at   int
+			hash uint64
+		}{{w.start, w.hash}, {prevStart, pairHash(prevHash, w.hash)}} {
+			phrases := compiled.phrasesStartingWith(hit.hash)
+			if len(phrases) == 0 || hit.at < 0 {
+				continue
+			}
+			words := wordsFrom(text, hit.at)
+			for _, p := range phrases {
+				if p.rule < best && words.match(0, p.segments) {
+					best = p.rule
+				}
+			}
+		}
+		prevStart, prevHash = w.start, w.hash
+	}
+	return best
+}
+
+// earlier returns the rule m holds for key when it comes before best.
+func earlier[K comparable](best int, m map[K]int, key K) int {
+	if rule, ok := m[key]; ok && rule < best {
+		return rule
+	}
+	return best
+}
+
+// Words of a reply are runs of ASCII letters and digits and of non-ASCII
+// bytes (so "buzón" is one word), compared without regard to ASCII case.
+// Runs of digits alone are not words: they are codes, line continuations
+// and addresses, never the wording. Only the first maxReplyBytes are read:
+// the telling part of a reply comes first.
+const (
+	maxReplyBytes = 2048
+	maxGap        = 3 // words a "*" in a phrase stands for, at most
+)
+
+type word struct {
+	start, end int
+	hash       uint64 // foldHash of the word
+	numeric    bool
+}
+
+// scanWord returns the first run of word bytes at or after s[from:],
+// numeric or not; start == end when there is none.
+func scanWord(s string, from int) word {
+	i := from
+	for i < len(s) && !isWordByte(s[i]) {
+		i++
+	}
+	w := word{start: i, hash: fnvOffset, numeric: true}
+	for ; i < len(s) && isWordByte(s[i]); i++ {
+		c := s[i]
+		w.numeric = w.numeric && isDigit(c)
+		w.hash = (w.hash ^ uint64(toLowerASCII(c))) * fnvPrime
+	}
+	w.end = i
+	return w
+}
+
+// nextWord returns the bounds of the first non-numeric word at or after
+// s[from:]; start == end when there is none.
+func nextWord(s string, from int) (start, end int) {
+	for from < len(s) {
+		w := scanWord(s, from)
+		if w.start == w.end || !w.numeric {
+			return w.start, w.end
+		}
+		from = w.end
+	}
+	return len(s), len(s)
+}
+
+// window holds the words from where a phrase may start: no phrase, with
+// its gaps, spans more words than it holds.
+type window struct {
+	text  string
+	spans [maxPhraseWords][2]int
+	n     int
+}
+
+const maxPhraseWords = 12
+
+func wordsFrom(text string, start int) window {
+	w := window{text: text}
+	for next := start; w.n < maxPhraseWords; w.n++ {
+		s, e := nextWord(text, next)
+		if s == e {
+			break
+		}
+		w.spans[w.n], next = [2]int{s, e}, e
+	}
+	return w
+}
+
+// match reports whether segments match from word i, each segment after the
+// first starting one to maxGap words after the previous one ended.
+func (w *window) match(i int, segments [][]string) bool {
+	first := segments[0]
+	if i+len(first) > w.n {
+		return false
+	}
+	for k, want := range first {
+		if span := w.spans[i+k]; !equalFoldASCII(w.text[span[0]:span[1]], want) {
+			return false
+		}
+	}
+	if len(segments) == 1 {
+		return true
+	}
+	for gap := 1; gap <= maxGap; gap++ {
+		if w.match(i+len(first)+gap, segments[1:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// equalFoldASCII compares a reply's word with a lower-case phrase word.
+func equalFoldASCII(word, lower string) bool {
+	if len(word) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(word); i++ {
+		if toLowerASCII(word[i]) != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// foldHash is FNV-1a over the word with ASCII letters lower-cased, as
+// scanWord computes it.
+func foldHash(word string) uint64 {
+	return scanWord(word, 0).hash
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func toLowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// isWordByte: ASCII letters and digits, and every byte of a multi-byte
+// UTF-8 character.
+func isWordByte(c byte) bool { return wordBytes[c] }
+
+var wordBytes = func() (table [256]bool) {
+	for c := range table {
+		table[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+	}
+	return table
+}()
+
+// pairHash is the key of two words in a row, from their foldHash.
+func pairHash(first, second uint64) uint64 {
+	return (first*31 ^ second) * 1099511628211
+}
+
+// phrasesStartingWith returns the phrases whose key may be h.
+func (c *compiledRules) phrasesStartingWith(h uint64) []compiledPhrase {
+	if !c.firstWords.has(h) {
+		return nil // most words start no phrase: one bit says so
+	}
+	return c.byFirstWord[h]
+}
+
+// wordFilter has a bit set for the hash of every word a phrase starts with.
+type wordFilter [1024]uint64
+
+func (f *wordFilter) add(h uint64)      { f[h>>6&1023] |= 1 << (h & 63) }
+func (f *wordFilter) has(h uint64) bool { return f[h>>6&1023]&(1<<(h&63)) != 0 }
+
+// enhancedStatusAt reads an RFC 3463 code class.subject.detail (class 2,
+// 4 or 5) at s[i:] standing on its own (not inside a word, a version or an
+// IP address), and returns where it ends.
+func enhancedStatusAt(s string, i int) (subject, detail string, after int, found bool) {
+	if i+5 > len(s) || (s[i] != '2' && s[i] != '4' && s[i] != '5') || s[i+1] != '.' || (i > 0 && s[i-1] == '.') {
+		return "", "", i, false
+	}
+	j := i + 2
+	subject, j = digitsAt(s, j)
+	if subject == "" || j >= len(s) || s[j] != '.' {
+		return "", "", i, false
+	}
+	detail, j = digitsAt(s, j+1)
+	if detail == "" || (j < len(s) && isWordByte(s[j])) || (j+1 < len(s) && s[j] == '.' && isDigit(s[j+1])) {
+		return "", "", i, false
+	}
+	return subject, detail, j, true
+}
+
+// digitsAt returns the one to three digits at s[i:] and the index after them.
+func digitsAt(s string, i int) (string, int) {
+	j := i
+	for j < len(s) && j-i < 3 && isDigit(s[j]) {
+		j++
+	}
+	if j < len(s) && isDigit(s[j]) {
+		return "", j // more than three digits: not a status
+	}
+	return s[i:j], j
+}
+
+// The rule table, prepared once: phrases indexed by their first word,
+// statuses and reply codes by value, each pointing at the first rule that
+// has it.
+type statusKey int
+
+// statusKeyOf is subject and detail (each up to three digits, detail
+// possibly "*") as one number.
+func statusKeyOf(subject, detail string) statusKey {
+	key := 0
+	for i := 0; i < len(subject); i++ {
+		key = key*10 + int(subject[i]-'0')
+	}
+	key *= 1001
+	if detail == "*" {
+		return statusKey(key + 1000)
+	}
+	for i := 0; i < len(detail); i++ {
+		key += int(detail[i]-'0') * pow10[len(detail)-1-i]
+	}
+	return statusKey(key)
+}
+
+var pow10 = [3]int{1, 10, 100}
+
+type compiledPhrase struct {
+	rule     int
+	segments [][]string
+}
+
+type compiledRules struct {
+	table       []rule // the rules, and last the one that matches nothing
+	undefined   int    // its index
+	firstWords  wordFilter
+	byFirstWord map[uint64][]compiledPhrase // by the hash of the first word, or first two
+	byStatus    map[statusKey]int
+	byCode      map[int]int
+}
+
+var compiled = compileRules(rules)
+
+func compileRules(table []rule) compiledRules {
+	c := compiledRules{byFirstWord: map[uint64][]compiledPhrase{}, byStatus: map[statusKey]int{}, byCode: map[int]int{}}
+	c.table = append(table[:len(table):len(table)], rule{reason: ReasonUndefined, why: "nothing above matched"})
+	c.undefined = len(table)
+	for i, r := range c.table {
+		category, ok := categoryOf[r.reason]
+		if !ok {
+			panic(fmt.Sprintf("bounce rule %d: unknown reason %q", i, r.reason))
+		}
+		c.table[i].category = category
+		for _, phrase := range r.phrases {
+			p := compiledPhrase{rule: i, segments: phraseSegments(phrase)}
+			first := p.segments[0]
+			key := foldHash(first[0])
+			if len(first) > 1 {
+				key = pairHash(key, foldHash(first[1]))
+			}
+			c.firstWords.add(key)
+			c.byFirstWord[key] = append(c.byFirstWord[key], p)
+		}
+		for _, status := range r.statuses {
+			parts := strings.Split(status, ".")
+			if len(parts) != 3 || parts[0] != "X" || !isShortNumber(parts[1]) || (parts[2] != "*" && !isShortNumber(parts[2])) {
+				panic(fmt.Sprintf("bounce rule %d: status %q is not X.subject.detail", i, status))
+			}
+			key := statusKeyOf(parts[1], parts[2])
+			if _, taken := c.byStatus[key]; !taken {
+				c.byStatus[key] = i
+			}
+		}
+		for _, code := range r.codes {
+			if _, taken := c.byCode[code]; !taken {
+				c.byCode[code] = i
+			}
+		}
+	}
+	return c
+}
+
+// phraseSegments splits a phrase at its "*" and each part into words, read
+// exactly as replies are read.
+func phraseSegments(phrase string) [][]string {
+	var segments [][]string
+	words := 0
+	for _, part := range strings.Split(phrase, "*") {
+		var segment []string
+		for start, end := nextWord(part, 0); start < end; start, end = nextWord(part, end) {
+			segment = append(segment, strings.ToLower(part[start:end]))
+		}
+		if len(segment) == 0 {
+			panic(fmt.Sprintf("bounce phrase %q has an empty part or only numbers", phrase))
+		}
+		segments = append(segments, segment)
+		words += len(segment) + maxGap
+	}
+	if words-maxGap > maxPhraseWords {
+		panic(fmt.Sprintf("bounce phrase %q spans more than %d words", phrase, maxPhraseWords))
+	}
+	return segments
+}
