@@ -34,6 +34,24 @@ type Config struct {
 	// RawPayload also keeps each event's original JSON in log.record.original.
 	RawPayload bool `mapstructure:"raw_payload"`
 
+	// Metrics configures the counters the receiver emits when it is also in
+	// a metrics pipeline.
+	Metrics MetricsConfig `mapstructure:"metrics"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// MetricsConfig configures the opptima.events counter.
+type MetricsConfig struct {
+	// Interval is how often the running totals are emitted (and once more
+	// at shutdown).
+	Interval time.Duration `mapstructure:"interval"`
+
+	// Domains are the recipient domains counted on their own; every other
+	// domain counts as "other", so the number of series stays bounded.
+	Domains []string `mapstructure:"domains"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -58,6 +76,14 @@ func (cfg *Config) Validate() error {
 	}
 	if _, err := loadLocation(cfg.Timezone); err != nil {
 		errs = append(errs, err)
+	}
+	if cfg.Metrics.Interval <= 0 {
+		errs = append(errs, fmt.Errorf("metrics.interval must be positive, not %s", cfg.Metrics.Interval))
+	}
+	for i, domain := range cfg.Metrics.Domains {
+		if d := strings.TrimSpace(domain); d == "" || strings.ContainsAny(d, " \t@") {
+			errs = append(errs, fmt.Errorf("metrics.domains[%d] %q is not a domain", i, domain))
+		}
 	}
 	return errors.Join(errs...)
 }

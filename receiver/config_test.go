@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
+	"github.com/opptimaotel/opptimareceiver/internal/counters"
 	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 )
 
@@ -39,6 +40,9 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, 10*time.Second, cfg.ReadHeaderTimeout, "ours: slow clients are cut")
 	assert.Equal(t, 30*time.Second, cfg.ReadTimeout, "ours: slow clients are cut")
 	assert.Equal(t, int64(1<<20), cfg.MaxRequestBodySize, "ours: bounds the memory of one request")
+	assert.Equal(t, 10*time.Second, cfg.Metrics.Interval)
+	assert.Equal(t, counters.DefaultDomains, cfg.Metrics.Domains)
+	assert.Len(t, cfg.Metrics.Domains, 20)
 }
 
 func TestConfigEveryOption(t *testing.T) {
@@ -52,6 +56,8 @@ func TestConfigEveryOption(t *testing.T) {
 	assert.Equal(t, int64(4194304), cfg.MaxRequestBodySize)
 	assert.Equal(t, 10*time.Second, cfg.ReadTimeout)
 	assert.True(t, cfg.IncludeMetadata)
+	assert.Equal(t, 30*time.Second, cfg.Metrics.Interval)
+	assert.Equal(t, []string{"gmail.com", "Tienda.example.CO"}, cfg.Metrics.Domains, "a list replaces the default one")
 }
 
 func TestConfigAuthExtensionAloneIsEnough(t *testing.T) {
@@ -69,12 +75,14 @@ func TestConfigKeyFromAFileKeepsItsNewline(t *testing.T) {
 
 func TestConfigValidationErrors(t *testing.T) {
 	tests := map[string]string{
-		"bad_path":       `path "hooks/opptima" must start with "/"`,
-		"no_auth":        "the webhook would accept anyone: set api_keys",
-		"empty_key":      "api_keys[1] is empty",
-		"key_with_space": "api_keys[0] contains white space",
-		"bad_timezone":   `timezone "Mars/Olympus_Mons" is not a known IANA zone`,
-		"empty_timezone": "timezone must not be empty",
+		"bad_path":             `path "hooks/opptima" must start with "/"`,
+		"no_auth":              "the webhook would accept anyone: set api_keys",
+		"empty_key":            "api_keys[1] is empty",
+		"key_with_space":       "api_keys[0] contains white space",
+		"bad_timezone":         `timezone "Mars/Olympus_Mons" is not a known IANA zone`,
+		"empty_timezone":       "timezone must not be empty",
+		"bad_metrics_interval": "metrics.interval must be positive, not 0s",
+		"bad_metrics_domain":   `metrics.domains[1] "x@gmail.com" is not a domain`,
 	}
 	for name, want := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"context"
+	"slices"
 	"time"
 	_ "time/tzdata" // timezone must resolve on hosts without zoneinfo files
 
@@ -10,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/receiver"
 
+	"github.com/opptimaotel/opptimareceiver/internal/counters"
 	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 )
 
@@ -19,6 +21,7 @@ func NewFactory() receiver.Factory {
 		metadata.Type,
 		createDefaultConfig,
 		receiver.WithLogs(createLogs, metadata.LogsStability),
+		receiver.WithMetrics(createMetrics, metadata.MetricsStability),
 	)
 }
 
@@ -30,6 +33,7 @@ const (
 	// request of tiny events grow to some 460 MiB of logs (pdata spends a
 	// few hundred bytes per record), enough to take a Collector down.
 	defaultMaxRequestBodySize = 1 << 20
+	defaultMetricsInterval    = 10 * time.Second
 )
 
 func createDefaultConfig() component.Config {
@@ -45,9 +49,31 @@ func createDefaultConfig() component.Config {
 		ServerConfig: server,
 		Path:         defaultPath,
 		Timezone:     defaultTimezone,
+		Metrics: MetricsConfig{
+			Interval: defaultMetricsInterval,
+			Domains:  slices.Clone(counters.DefaultDomains),
+		},
 	}
 }
 
+// The same receiver in a logs and a metrics pipeline is one instance with
+// one HTTP server: createLogs and createMetrics return the instance of
+// their configuration, each adding its consumer.
+
 func createLogs(_ context.Context, set receiver.Settings, cfg component.Config, next consumer.Logs) (receiver.Logs, error) {
-	return newWebhookReceiver(cfg.(*Config), set, next)
+	r, err := instances.get(cfg.(*Config), set)
+	if err != nil {
+		return nil, err
+	}
+	r.nextLogs = next
+	return r, nil
+}
+
+func createMetrics(_ context.Context, set receiver.Settings, cfg component.Config, next consumer.Metrics) (receiver.Metrics, error) {
+	r, err := instances.get(cfg.(*Config), set)
+	if err != nil {
+		return nil, err
+	}
+	r.nextMetrics = next
+	return r, nil
 }

@@ -21,10 +21,11 @@ func BenchmarkHandler(b *testing.B) {
 	body := fixture(b, "smtp-bounce.json")
 	cfg := NewFactory().CreateDefaultConfig().(*Config)
 	cfg.APIKeys = []configopaque.String{testKey}
-	rcv, err := newWebhookReceiver(cfg, receivertest.NewNopSettings(metadata.Type), consumertest.NewNop())
+	rcv, err := newWebhookReceiver(cfg, receivertest.NewNopSettings(metadata.Type))
 	if err != nil {
 		b.Fatal(err)
 	}
+	rcv.handler = newWebhookHandler(consumertest.NewNop(), nil, rcv.obsreport, rcv.converter, newKeyChecker(cfg.APIKeys))
 	b.ReportAllocs()
 	for b.Loop() {
 		req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/opptima", bytes.NewReader(body))

@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
 
+	"github.com/opptimaotel/opptimareceiver/internal/counters"
 	"github.com/opptimaotel/opptimareceiver/internal/httperr"
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
 )
@@ -20,16 +21,18 @@ const dataFormat = "opptima_json"
 
 // webhookHandler implements the HTTP contract of the webhook: POST only,
 // bearer key, JSON body, all or nothing, and 200 only once the pipeline has
-// taken every event of the request.
+// taken every event of the request. The events of a request answered 200
+// are counted then, and only then.
 type webhookHandler struct {
-	next      consumer.Logs
+	next      consumer.Logs     // nil when the receiver is in no logs pipeline
+	counter   *counters.Counter // nil when it is in no metrics pipeline
 	obsreport *receiverhelper.ObsReport
 	converter *opptima.Converter
 	keys      *keyChecker
 }
 
-func newWebhookHandler(next consumer.Logs, obsreport *receiverhelper.ObsReport, converter *opptima.Converter, keys *keyChecker) *webhookHandler {
-	return &webhookHandler{next: next, obsreport: obsreport, converter: converter, keys: keys}
+func newWebhookHandler(next consumer.Logs, counter *counters.Counter, obsreport *receiverhelper.ObsReport, converter *opptima.Converter, keys *keyChecker) *webhookHandler {
+	return &webhookHandler{next: next, counter: counter, obsreport: obsreport, converter: converter, keys: keys}
 }
 
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -64,19 +67,29 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 
-	logs, err := h.converter.ToLogs(body, arrived)
+	var outcomes *[]opptima.Outcome
+	if h.counter != nil {
+		outcomes = outcomeBuffers.Get().(*[]opptima.Outcome)
+		defer putOutcomes(outcomes)
+	}
+	logs, err := h.converter.Convert(body, arrived, outcomes)
 	if err != nil {
 		httperr.Write(w, http.StatusBadRequest, err.Error())
 		return
 	}
 
 	count := logs.LogRecordCount()
-	ctx := h.obsreport.StartLogsOp(req.Context())
-	err = h.next.ConsumeLogs(ctx, logs)
-	h.obsreport.EndLogsOp(ctx, dataFormat, count, err)
-	if err != nil {
-		httperr.Write(w, httperr.StatusFromConsumeError(err), "the pipeline did not take the events: "+err.Error())
-		return
+	if h.next != nil {
+		ctx := h.obsreport.StartLogsOp(req.Context())
+		err = h.next.ConsumeLogs(ctx, logs)
+		h.obsreport.EndLogsOp(ctx, dataFormat, count, err)
+		if err != nil {
+			httperr.Write(w, httperr.StatusFromConsumeError(err), "the pipeline did not take the events: "+err.Error())
+			return
+		}
+	}
+	if outcomes != nil {
+		h.counter.Add(*outcomes)
 	}
 	writeAccepted(w, count)
 }
@@ -94,6 +107,21 @@ func writeAccepted(w http.ResponseWriter, n int) {
 // Request bodies are read into pooled buffers: the converter copies what
 // it keeps, so a buffer is free again once the request is converted.
 var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Outcomes are collected per request into pooled slices, and counted once
+// the request is acknowledged.
+var outcomeBuffers = sync.Pool{New: func() any { return new([]opptima.Outcome) }}
+
+func putOutcomes(outcomes *[]opptima.Outcome) {
+	if cap(*outcomes) > maxPooledOutcomes {
+		return
+	}
+	clear(*outcomes) // drop the strings of this request
+	*outcomes = (*outcomes)[:0]
+	outcomeBuffers.Put(outcomes)
+}
+
+const maxPooledOutcomes = 1024
 
 const (
 	maxPresize      = 1 << 20 // trust Content-Length this far when sizing the buffer

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
@@ -15,23 +16,37 @@ import (
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
 	"go.uber.org/zap"
 
+	"github.com/opptimaotel/opptimareceiver/internal/counters"
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
 	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 )
 
-// webhookReceiver owns the HTTP server's lifecycle; requests are served by
-// webhookHandler.
+// webhookReceiver is one configured opptima receiver: one HTTP server,
+// whether it sits in a logs pipeline, a metrics pipeline or both. Requests
+// are served by webhookHandler; the counters are emitted by run.
 type webhookReceiver struct {
-	cfg      *Config
-	settings receiver.Settings
-	handler  *webhookHandler
+	cfg       *Config
+	settings  receiver.Settings
+	obsreport *receiverhelper.ObsReport
+	converter *opptima.Converter
 
-	server     *http.Server
-	addr       net.Addr // where it listens once started; tests bind port 0
-	shutdownWG sync.WaitGroup
+	// Set by the factory before Start: either may be nil.
+	nextLogs    consumer.Logs
+	nextMetrics consumer.Metrics
+
+	handler  *webhookHandler
+	counter  *counters.Counter // nil without a metrics pipeline
+	server   *http.Server
+	addr     net.Addr // where it listens once started; tests bind port 0
+	stopTick chan struct{}
+	workers  sync.WaitGroup
+
+	// starts counts the pipelines that started this instance; the last
+	// Shutdown stops it. Guarded by instances.mu.
+	starts int
 }
 
-func newWebhookReceiver(cfg *Config, set receiver.Settings, next consumer.Logs) (*webhookReceiver, error) {
+func newWebhookReceiver(cfg *Config, set receiver.Settings) (*webhookReceiver, error) {
 	loc, err := loadLocation(cfg.Timezone)
 	if err != nil {
 		return nil, err
@@ -44,24 +59,40 @@ func newWebhookReceiver(cfg *Config, set receiver.Settings, next consumer.Logs) 
 	if err != nil {
 		return nil, err
 	}
-	converter := opptima.NewConverter(opptima.Options{
-		Location:     loc,
-		RawPayload:   cfg.RawPayload,
-		ScopeName:    metadata.ScopeName,
-		ScopeVersion: set.BuildInfo.Version,
-	})
 	return &webhookReceiver{
-		cfg:      cfg,
-		settings: set,
-		handler:  newWebhookHandler(next, obsreport, converter, newKeyChecker(cfg.APIKeys)),
+		cfg:       cfg,
+		settings:  set,
+		obsreport: obsreport,
+		converter: opptima.NewConverter(opptima.Options{
+			Location:     loc,
+			RawPayload:   cfg.RawPayload,
+			ScopeName:    metadata.ScopeName,
+			ScopeVersion: set.BuildInfo.Version,
+		}),
 	}, nil
 }
 
-// Start listens on the configured endpoint. Only the exact path is served;
+// Start starts the instance once, for the first pipeline that starts it.
+func (r *webhookReceiver) Start(ctx context.Context, host component.Host) error {
+	return instances.start(r, func() error { return r.start(ctx, host) })
+}
+
+// Shutdown stops the instance when the last pipeline that started it
+// stops.
+func (r *webhookReceiver) Shutdown(ctx context.Context) error {
+	return instances.shutdown(r, func() error { return r.shutdown(ctx) })
+}
+
+// start listens on the configured endpoint. Only the exact path is served;
 // every other path is a JSON 404. The path is compared as text, not used
 // as a ServeMux pattern: a pattern would turn "/hooks/" into a subtree and
 // make "{" or a space in the path panic at start.
-func (r *webhookReceiver) Start(ctx context.Context, host component.Host) error {
+func (r *webhookReceiver) start(ctx context.Context, host component.Host) error {
+	started := time.Now()
+	if r.nextMetrics != nil {
+		r.counter = counters.New(r.cfg.Metrics.Domains, started)
+	}
+	r.handler = newWebhookHandler(r.nextLogs, r.counter, r.obsreport, r.converter, newKeyChecker(r.cfg.APIKeys))
 	route := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.URL.Path != r.cfg.Path {
 			notFound(w, req)
@@ -84,21 +115,59 @@ func (r *webhookReceiver) Start(ctx context.Context, host component.Host) error 
 	r.settings.Logger.Info("Opptima webhook listening",
 		zap.String("endpoint", listener.Addr().String()), zap.String("path", r.cfg.Path))
 
-	r.shutdownWG.Go(func() {
+	r.workers.Go(func() {
 		if err := r.server.Serve(listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(err))
 		}
 	})
+	if r.counter != nil {
+		r.stopTick = make(chan struct{})
+		r.workers.Go(r.emitEvery)
+	}
 	return nil
 }
 
-// Shutdown stops accepting requests and waits for those in flight, so every
-// request either finishes (its events consumed) or is never answered 200.
-func (r *webhookReceiver) Shutdown(ctx context.Context) error {
+// shutdown stops accepting requests and waits for those in flight, so every
+// request either finishes (its events consumed and counted) or is never
+// answered 200; then it emits the counters' final values.
+func (r *webhookReceiver) shutdown(ctx context.Context) error {
 	var err error
 	if r.server != nil {
 		err = r.server.Shutdown(ctx)
 	}
-	r.shutdownWG.Wait()
+	if r.stopTick != nil {
+		close(r.stopTick)
+	}
+	r.workers.Wait()
+	if r.counter != nil {
+		err = errors.Join(err, r.emit(ctx))
+	}
 	return err
 }
+
+// emitEvery emits the running totals every metrics.interval until shutdown.
+func (r *webhookReceiver) emitEvery() {
+	ticker := time.NewTicker(r.cfg.Metrics.Interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-r.stopTick:
+			return
+		case <-ticker.C:
+			if err := r.emit(context.Background()); err != nil {
+				// The totals are cumulative: the next emission carries them.
+				r.settings.Logger.Warn("The metrics pipeline did not take the Opptima counters", zap.Error(err))
+			}
+		}
+	}
+}
+
+func (r *webhookReceiver) emit(ctx context.Context) error {
+	md := r.counter.Metrics(time.Now(), metadata.ScopeName, r.settings.BuildInfo.Version)
+	ctx = r.obsreport.StartMetricsOp(ctx)
+	err := r.nextMetrics.ConsumeMetrics(ctx, md)
+	r.obsreport.EndMetricsOp(ctx, counterFormat, md.DataPointCount(), err)
+	return err
+}
+
+const counterFormat = "opptima_counters"

@@ -31,11 +31,12 @@ func routeEvent(b *eventBuilder, rec plog.LogRecord) {
 // soft ones WARN; a bounce that neither the status nor the reply code
 // classifies is WARN too, so that "severity >= WARN" finds every bounce.
 func finishBounce(b *eventBuilder, rec plog.LogRecord) {
-	analysis := bounce.Analyze(b.status, b.reply, b.responseText)
-	b.attrs.PutStr(attrBounceType, analysis.Type)
-	b.attrs.PutStr(attrBounceReason, analysis.Reason)
-	b.attrs.PutStr(attrBounceCategory, analysis.Category)
-	if analysis.Type == bounce.TypeHard {
+	b.bounce = bounce.Analyze(b.status, b.reply, b.responseText)
+	b.isBounce = true
+	b.attrs.PutStr(attrBounceType, b.bounce.Type)
+	b.attrs.PutStr(attrBounceReason, b.bounce.Reason)
+	b.attrs.PutStr(attrBounceCategory, b.bounce.Category)
+	if b.bounce.Type == bounce.TypeHard {
 		setSeverity(rec, plog.SeverityNumberError)
 	} else {
 		setSeverity(rec, plog.SeverityNumberWarn)

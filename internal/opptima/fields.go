@@ -22,6 +22,9 @@ type eventBuilder struct {
 	responseText string       // the reply as text, certified arrays as their JSON
 	reply        bounce.Reply // read from response once all fields are in
 	recipient    string
+	domain       string // the recipient's, lower-cased
+	isBounce     bool
+	bounce       bounce.Analysis // when isBounce
 	destination  string
 	timestamp    time.Time
 	hasTimestamp bool
@@ -141,6 +144,7 @@ func readRecipient(b *eventBuilder, s *scanner, _ []byte) {
 	b.recipient = b.putValue(attrToAddress, s)
 	if domain := recipientDomain(b.recipient); domain != "" {
 		b.attrs.PutStr(attrToDomain, domain)
+		b.domain = domain
 	}
 }
 
@@ -183,6 +187,14 @@ func readTimestamp(b *eventBuilder, s *scanner, _ []byte) {
 		return
 	}
 	s.value(b.attrs.PutEmpty(attrTimestamp))
+}
+
+// outcome is what the counters need of this event, once it is finished.
+func (b *eventBuilder) outcome() Outcome {
+	return Outcome{
+		Event: b.kind, Type: b.group, Domain: b.domain,
+		Bounce: b.isBounce, BounceType: b.bounce.Type, BounceCategory: b.bounce.Category,
+	}
 }
 
 // putValue writes the next value under key with its type kept, and returns

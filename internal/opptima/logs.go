@@ -15,8 +15,8 @@ import (
 	"github.com/opptimaotel/opptimareceiver/internal/bounce"
 )
 
-// serviceName is the service.name of every resource this receiver emits.
-const serviceName = "opptima"
+// ServiceName is the service.name of every resource this receiver emits.
+const ServiceName = "opptima"
 
 // Options configure a Converter.
 type Options struct {
@@ -42,13 +42,29 @@ func NewConverter(opts Options) *Converter {
 	return &Converter{opts: opts}
 }
 
+// Outcome is what the receiver's counters need of one event: its fields as
+// sent (the counters bound them) and, for a bounce, its analysis.
+type Outcome struct {
+	Event, Type    string // "event" and "type"
+	Domain         string // the recipient's domain, lower-cased; "" when none
+	Bounce         bool
+	BounceType     string
+	BounceCategory string
+}
+
 // ToLogs converts a webhook body holding one event object or an array of
 // them into one ResourceLogs with one record per event. observed is when
 // the request arrived. It is all or nothing: on error no logs are returned.
 func (c *Converter) ToLogs(body []byte, observed time.Time) (plog.Logs, error) {
+	return c.Convert(body, observed, nil)
+}
+
+// Convert is ToLogs that also appends each event's Outcome to outcomes,
+// when it is not nil. On error what it appended must be dropped.
+func (c *Converter) Convert(body []byte, observed time.Time, outcomes *[]Outcome) (plog.Logs, error) {
 	logs := plog.NewLogs()
 	rl := logs.ResourceLogs().AppendEmpty()
-	rl.Resource().Attributes().PutStr("service.name", serviceName)
+	rl.Resource().Attributes().PutStr("service.name", ServiceName)
 	sl := rl.ScopeLogs().AppendEmpty()
 	sl.Scope().SetName(c.opts.ScopeName)
 	sl.Scope().SetVersion(c.opts.ScopeVersion)
@@ -60,7 +76,7 @@ func (c *Converter) ToLogs(body []byte, observed time.Time) (plog.Logs, error) {
 	width := 0 // attributes of the previous event: see appendRecord
 	switch first := s.next(); first {
 	case '{':
-		eventErr = c.appendRecord(s, records.AppendEmpty(), observedAt, &width)
+		eventErr = c.appendRecord(s, records.AppendEmpty(), observedAt, &width, outcomes)
 	case '[':
 		for i, ok := 0, s.element(true); ok; i, ok = i+1, s.element(false) {
 			if kind := s.next(); eventErr == nil && kind != '{' {
@@ -70,7 +86,7 @@ func (c *Converter) ToLogs(body []byte, observed time.Time) (plog.Logs, error) {
 				s.skip() // keep checking the syntax of the rest
 				continue
 			}
-			if err := c.appendRecord(s, records.AppendEmpty(), observedAt, &width); err != nil {
+			if err := c.appendRecord(s, records.AppendEmpty(), observedAt, &width, outcomes); err != nil {
 				eventErr = fmt.Errorf("event %d: %w", i, err)
 			}
 		}
@@ -109,7 +125,7 @@ const defaultWidth = 20
 // the first) to size this one, and is updated: a batch is usually of one
 // shape, and a fixed capacity made a body of tiny events ({"event":"x"})
 // take 80 times its size in memory.
-func (c *Converter) appendRecord(s *scanner, rec plog.LogRecord, observed pcommon.Timestamp, width *int) error {
+func (c *Converter) appendRecord(s *scanner, rec plog.LogRecord, observed pcommon.Timestamp, width *int, outcomes *[]Outcome) error {
 	rec.SetObservedTimestamp(observed)
 	b := eventBuilder{attrs: rec.Attributes(), loc: c.opts.Location}
 	b.attrs.EnsureCapacity(cmp.Or(*width, defaultWidth))
@@ -141,6 +157,9 @@ func (c *Converter) appendRecord(s *scanner, rec plog.LogRecord, observed pcommo
 	b.attrs.PutStr(attrRecordUID, eventUID(s, raw))
 	if c.opts.RawPayload {
 		b.attrs.PutStr(attrRecordOriginal, string(raw))
+	}
+	if outcomes != nil {
+		*outcomes = append(*outcomes, b.outcome())
 	}
 	*width = b.attrs.Len()
 	return nil

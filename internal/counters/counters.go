@@ -1,0 +1,167 @@
+// Package counters keeps the receiver's own cumulative counters of
+// acknowledged events, every attribute bounded, and turns them into OTel
+// metrics.
+package counters
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+
+	"github.com/opptimaotel/opptimareceiver/internal/opptima"
+)
+
+// The metric and its attributes: the same names as the log attributes they
+// summarise, so a query can go from one to the other.
+const (
+	MetricName        = "opptima.events"
+	metricUnit        = "{event}"
+	metricDescription = "Opptima events acknowledged by the receiver (answered 200), by kind, group, bounce type and category, and recipient domain."
+
+	AttrEvent          = "opptima.event"
+	AttrType           = "opptima.type"
+	AttrBounceType     = "opptima.bounce.type"
+	AttrBounceCategory = "opptima.bounce.category"
+	AttrDomain         = "email.to.domain"
+
+	// Other is the value of every event kind, group and domain the
+	// counters do not name on their own.
+	Other = "other"
+)
+
+// Counter counts acknowledged events per series. It is safe for concurrent
+// use; counts only grow, from the receiver's start.
+type Counter struct {
+	domains map[string]string // each named domain, to itself
+	start   pcommon.Timestamp
+
+	mu     sync.Mutex
+	counts map[series]uint64
+}
+
+// series is one combination of bounded attribute values; bounce type and
+// category are empty for events that are not bounces.
+type series struct {
+	event, group, bounceType, bounceCategory, domain string
+}
+
+// New returns a Counter that names the given recipient domains (any case)
+// and counts every other domain as "other". start is the start time of
+// every point.
+func New(domains []string, start time.Time) *Counter {
+	c := &Counter{domains: map[string]string{}, start: pcommon.NewTimestampFromTime(start), counts: map[series]uint64{}}
+	for _, d := range domains {
+		d = strings.ToLower(strings.TrimSpace(d))
+		c.domains[d] = d
+	}
+	return c
+}
+
+// Add counts the events of one acknowledged request.
+func (c *Counter) Add(outcomes []opptima.Outcome) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, o := range outcomes {
+		c.counts[c.seriesOf(o)]++
+	}
+}
+
+// seriesOf bounds an event's fields: the documented kinds and groups keep
+// their names, the configured domains theirs, and the rest is "other".
+func (c *Counter) seriesOf(o opptima.Outcome) series {
+	s := series{event: eventKind(o.Event), group: eventGroup(o.Type), domain: Other}
+	if d, ok := c.domains[o.Domain]; ok {
+		s.domain = d
+	}
+	if o.Bounce {
+		s.bounceType, s.bounceCategory = o.BounceType, o.BounceCategory
+	}
+	return s
+}
+
+// documentedKinds are the event kinds Opptima documents.
+var documentedKinds = []string{"bounce", "delivered", "sent", "click"}
+
+func eventKind(kind string) string {
+	kind = strings.TrimSpace(kind)
+	for _, k := range documentedKinds {
+		if strings.EqualFold(kind, k) {
+			return k
+		}
+	}
+	return Other
+}
+
+// eventGroup names the documented groups ("SMTP", "Email marketing") as
+// the log records' event names do.
+func eventGroup(group string) string {
+	group = strings.TrimSpace(group)
+	switch {
+	case strings.EqualFold(group, "SMTP"):
+		return "smtp"
+	case strings.EqualFold(group, "Email marketing"):
+		return "email_marketing"
+	}
+	return Other
+}
+
+// Metrics returns the counts as of now: one monotonic cumulative sum with a
+// point per series, all starting at the Counter's start, in a stable order.
+func (c *Counter) Metrics(now time.Time, scopeName, scopeVersion string) pmetric.Metrics {
+	c.mu.Lock()
+	points := make([]point, 0, len(c.counts))
+	for s, n := range c.counts {
+		points = append(points, point{s, n})
+	}
+	c.mu.Unlock()
+	slices.SortFunc(points, func(a, b point) int { return a.series.compare(b.series) })
+
+	md := pmetric.NewMetrics()
+	rm := md.ResourceMetrics().AppendEmpty()
+	rm.Resource().Attributes().PutStr("service.name", opptima.ServiceName)
+	sm := rm.ScopeMetrics().AppendEmpty()
+	sm.Scope().SetName(scopeName)
+	sm.Scope().SetVersion(scopeVersion)
+	m := sm.Metrics().AppendEmpty()
+	m.SetName(MetricName)
+	m.SetUnit(metricUnit)
+	m.SetDescription(metricDescription)
+	sum := m.SetEmptySum()
+	sum.SetIsMonotonic(true)
+	sum.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	dps := sum.DataPoints()
+	dps.EnsureCapacity(len(points))
+	ts := pcommon.NewTimestampFromTime(now)
+	for _, p := range points {
+		dp := dps.AppendEmpty()
+		dp.SetStartTimestamp(c.start)
+		dp.SetTimestamp(ts)
+		dp.SetIntValue(int64(p.count))
+		attrs := dp.Attributes()
+		attrs.PutStr(AttrEvent, p.series.event)
+		attrs.PutStr(AttrType, p.series.group)
+		if p.series.bounceType != "" {
+			attrs.PutStr(AttrBounceType, p.series.bounceType)
+			attrs.PutStr(AttrBounceCategory, p.series.bounceCategory)
+		}
+		attrs.PutStr(AttrDomain, p.series.domain)
+	}
+	return md
+}
+
+type point struct {
+	series series
+	count  uint64
+}
+
+func (s series) compare(o series) int {
+	return cmp.Or(
+		strings.Compare(s.event, o.event), strings.Compare(s.group, o.group),
+		strings.Compare(s.bounceType, o.bounceType), strings.Compare(s.bounceCategory, o.bounceCategory),
+		strings.Compare(s.domain, o.domain))
+}

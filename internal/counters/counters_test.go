@@ -1,0 +1,126 @@
+package counters
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+
+	"github.com/opptimaotel/opptimareceiver/internal/opptima"
+)
+
+var started = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+func bounceTo(domain, category string) opptima.Outcome {
+	return opptima.Outcome{Event: "bounce", Type: "SMTP", Domain: domain, Bounce: true, BounceType: "hard", BounceCategory: category}
+}
+
+// points returns each point's value by its attributes, "k=v,k=v".
+func points(t *testing.T, md pmetric.Metrics) map[string]int64 {
+	t.Helper()
+	require.Equal(t, 1, md.MetricCount())
+	m := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0)
+	require.Equal(t, MetricName, m.Name())
+	require.Equal(t, "{event}", m.Unit())
+	require.True(t, m.Sum().IsMonotonic())
+	require.Equal(t, pmetric.AggregationTemporalityCumulative, m.Sum().AggregationTemporality())
+	out := map[string]int64{}
+	for i := 0; i < m.Sum().DataPoints().Len(); i++ {
+		dp := m.Sum().DataPoints().At(i)
+		assert.Equal(t, started.UnixNano(), dp.StartTimestamp().AsTime().UnixNano(), "every point starts at the receiver's start")
+		key := ""
+		for _, name := range []string{AttrEvent, AttrType, AttrBounceType, AttrBounceCategory, AttrDomain} {
+			if v, ok := dp.Attributes().Get(name); ok {
+				key += name + "=" + v.Str() + ","
+			}
+		}
+		assert.Equal(t, dp.Attributes().Len(), strings.Count(key, ","), "no other attributes")
+		out[key] = dp.IntValue()
+	}
+	return out
+}
+
+func TestCountsBySeries(t *testing.T) {
+	c := New([]string{"Gmail.com ", "hotmail.com"}, started)
+	c.Add([]opptima.Outcome{
+		bounceTo("gmail.com", "reputation"),
+		bounceTo("gmail.com", "reputation"),
+		bounceTo("example.org", "invalid_address"),
+		{Event: "delivered", Type: "Email marketing", Domain: "hotmail.com"},
+		{Event: " Delivered", Type: "email MARKETING", Domain: "hotmail.com"},
+		{Event: "opened", Type: "Transactional", Domain: ""},
+	})
+	assert.Equal(t, map[string]int64{
+		"opptima.event=bounce,opptima.type=smtp,opptima.bounce.type=hard,opptima.bounce.category=reputation,email.to.domain=gmail.com,":  2,
+		"opptima.event=bounce,opptima.type=smtp,opptima.bounce.type=hard,opptima.bounce.category=invalid_address,email.to.domain=other,": 1,
+		"opptima.event=delivered,opptima.type=email_marketing,email.to.domain=hotmail.com,":                                              2,
+		"opptima.event=other,opptima.type=other,email.to.domain=other,":                                                                  1,
+	}, points(t, c.Metrics(started.Add(time.Minute), "scope", "v")))
+}
+
+func TestCountsAreCumulative(t *testing.T) {
+	c := New(nil, started)
+	c.Add([]opptima.Outcome{{Event: "sent", Type: "SMTP"}})
+	first := points(t, c.Metrics(started.Add(time.Second), "scope", "v"))
+	c.Add([]opptima.Outcome{{Event: "sent", Type: "SMTP"}, {Event: "sent", Type: "SMTP"}})
+	second := points(t, c.Metrics(started.Add(2*time.Second), "scope", "v"))
+	key := "opptima.event=sent,opptima.type=smtp,email.to.domain=other,"
+	assert.Equal(t, int64(1), first[key])
+	assert.Equal(t, int64(3), second[key], "each emission carries the running total")
+}
+
+// TestConcurrentAddsAreExact: 64 goroutines adding at once lose nothing.
+func TestConcurrentAddsAreExact(t *testing.T) {
+	c := New(DefaultDomains, started)
+	var wg sync.WaitGroup
+	for g := range 64 {
+		wg.Go(func() {
+			for i := range 1000 {
+				c.Add([]opptima.Outcome{bounceTo(DefaultDomains[(g+i)%len(DefaultDomains)], "reputation")})
+			}
+		})
+	}
+	wg.Wait()
+	total := int64(0)
+	for _, n := range points(t, c.Metrics(started, "scope", "v")) {
+		total += n
+	}
+	assert.Equal(t, int64(64*1000), total)
+}
+
+// TestCardinalityIsBounded posts 100,000 events of random kinds, groups
+// and domains: the series never exceed what the configuration allows,
+// (4 documented kinds + other) × (2 groups + other) for non-bounces and
+// 3 bounce types × 7 categories × 3 groups for bounces, per named domain
+// and other.
+func TestCardinalityIsBounded(t *testing.T) {
+	domains := []string{"gmail.com", "hotmail.com", "une.net.co"}
+	c := New(domains, started)
+	rng := rand.New(rand.NewPCG(1, 2))
+	types := []string{"hard", "soft", "unknown"}
+	categories := []string{"invalid_address", "mailbox_unavailable", "reputation", "content", "frequency_or_volume", "technical", "unclassified"}
+	for range 100_000 {
+		o := opptima.Outcome{
+			Event:  fmt.Sprintf("kind-%d", rng.IntN(1_000_000)),
+			Type:   fmt.Sprintf("group-%d", rng.IntN(1_000_000)),
+			Domain: fmt.Sprintf("d%d.example", rng.IntN(1_000_000)),
+		}
+		switch rng.IntN(4) {
+		case 0:
+			o.Event, o.Bounce, o.BounceType, o.BounceCategory = "bounce", true, types[rng.IntN(3)], categories[rng.IntN(7)]
+		case 1:
+			o.Event, o.Type, o.Domain = "delivered", "SMTP", domains[rng.IntN(len(domains))]
+		}
+		c.Add([]opptima.Outcome{o})
+	}
+	got := len(points(t, c.Metrics(started, "scope", "v")))
+	limit := (5*3 + 3*7*3) * (len(domains) + 1)
+	assert.LessOrEqual(t, got, limit)
+	t.Logf("%d series from 100,000 random events (limit %d)", got, limit)
+}

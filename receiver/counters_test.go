@@ -1,0 +1,377 @@
+package receiver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/receiver"
+	"go.opentelemetry.io/collector/receiver/receivertest"
+
+	"github.com/opptimaotel/opptimareceiver/internal/counters"
+	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
+)
+
+// countingServer is the receiver in a logs and a metrics pipeline, as a
+// Collector builds it: two create calls with one config, two Starts.
+type countingServer struct {
+	url      string
+	metrics  *consumertest.MetricsSink
+	shutdown func()
+}
+
+func startCountingServer(t *testing.T, logs consumer.Logs, edit func(*Config)) *countingServer {
+	t.Helper()
+	cfg := NewFactory().CreateDefaultConfig().(*Config)
+	cfg.NetAddr.Endpoint = "127.0.0.1:0"
+	cfg.APIKeys = []configopaque.String{testKey}
+	cfg.Metrics.Interval = time.Hour // emissions under test come from shutdown unless a test says otherwise
+	if edit != nil {
+		edit(cfg)
+	}
+	require.NoError(t, cfg.Validate())
+	set := receivertest.NewNopSettings(metadata.Type)
+	sink := new(consumertest.MetricsSink)
+	var parts []receiverPart
+	if logs != nil {
+		rcv, err := NewFactory().CreateLogs(context.Background(), set, cfg, logs)
+		require.NoError(t, err)
+		parts = append(parts, rcv)
+	}
+	rcv, err := NewFactory().CreateMetrics(context.Background(), set, cfg, sink)
+	require.NoError(t, err)
+	parts = append(parts, rcv)
+	for _, p := range parts {
+		require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
+	}
+	var once sync.Once
+	s := &countingServer{
+		url:     "http://" + rcv.(*webhookReceiver).addr.String() + cfg.Path,
+		metrics: sink,
+		shutdown: func() {
+			once.Do(func() {
+				for _, p := range parts {
+					require.NoError(t, p.Shutdown(context.Background()))
+				}
+			})
+		},
+	}
+	t.Cleanup(s.shutdown)
+	return s
+}
+
+type receiverPart interface {
+	receiver.Logs
+}
+
+// total sums the last emission's points matching every given attribute.
+func lastTotal(t *testing.T, sink *consumertest.MetricsSink, match map[string]string) int64 {
+	t.Helper()
+	all := sink.AllMetrics()
+	require.NotEmpty(t, all, "the counters were emitted")
+	return total(all[len(all)-1], match)
+}
+
+func total(md pmetric.Metrics, match map[string]string) int64 {
+	sum := int64(0)
+	rms := md.ResourceMetrics()
+	for i := 0; i < rms.Len(); i++ {
+		ms := rms.At(i).ScopeMetrics().At(0).Metrics()
+		for j := 0; j < ms.Len(); j++ {
+			dps := ms.At(j).Sum().DataPoints()
+		points:
+			for k := 0; k < dps.Len(); k++ {
+				for name, want := range match {
+					if v, ok := dps.At(k).Attributes().Get(name); !ok || v.Str() != want {
+						continue points
+					}
+				}
+				sum += dps.At(k).IntValue()
+			}
+		}
+	}
+	return sum
+}
+
+func post(url string, body []byte) (int, error) {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+testKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// flakyLogs refuses every n-th ConsumeLogs call as a full queue would, and
+// a permanent error for bodies holding "poison".
+type flakyLogs struct {
+	calls, every atomic.Int64
+	records      atomic.Int64
+}
+
+func (f *flakyLogs) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
+
+func (f *flakyLogs) ConsumeLogs(_ context.Context, logs plog.Logs) error {
+	rec := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
+	if v, ok := rec.Attributes().Get("email.subject"); ok && v.Str() == "poison" {
+		return consumererror.NewPermanent(errors.New("poison"))
+	}
+	if n := f.calls.Add(1); n%f.every.Load() == 0 {
+		return errors.New("queue is full")
+	}
+	f.records.Add(int64(logs.LogRecordCount()))
+	return nil
+}
+
+// bogotaStamp writes t as Opptima does.
+func bogotaStamp(t time.Time) string {
+	return t.In(time.FixedZone("COT", -5*3600)).Format(time.DateTime)
+}
+
+func eventJSON(kind, domain, stamp string) string {
+	return fmt.Sprintf(`{"type":"SMTP","event":%q,"to":"x@%s","timestamp":%q,"status":"Rebote duro","response":"550 5.1.1 user unknown"}`, kind, domain, stamp)
+}
+
+// TestCountsEveryAcknowledgedEventUnderLoad is the traffic that broke the
+// count connector: 64 connections at once, 100 requests each, single
+// events and arrays, many sharing one second, others hours late or out of
+// order, and a pipeline that refuses every 7th call so that the sender
+// resends. The counters equal what was answered 200, exactly.
+func TestCountsEveryAcknowledgedEventUnderLoad(t *testing.T) {
+	logs := &flakyLogs{}
+	logs.every.Store(7)
+	srv := startCountingServer(t, logs, func(cfg *Config) { cfg.Metrics.Interval = 20 * time.Millisecond })
+
+	now := time.Now()
+	var acknowledged, bounces, resent atomic.Int64
+	var wg sync.WaitGroup
+	for g := range 64 {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(g), 9))
+			for i := range 100 {
+				n := 1 + rng.IntN(3)
+				events := make([]string, n)
+				for e := range events {
+					var stamp string
+					switch rng.IntN(3) {
+					case 0:
+						stamp = bogotaStamp(now) // the same second as many others
+					case 1:
+						stamp = bogotaStamp(now.Add(-2 * time.Hour).Add(time.Duration(rng.IntN(3600)) * time.Second))
+					default:
+						stamp = bogotaStamp(now.Add(-time.Duration(rng.IntN(600)) * time.Second))
+					}
+					kind := []string{"bounce", "delivered"}[(g+i+e)%2]
+					events[e] = eventJSON(kind, "gmail.com", stamp)
+				}
+				body := []byte("[" + strings.Join(events, ",") + "]")
+				for attempt := 0; ; attempt++ {
+					status, err := post(srv.url, body)
+					if !assert.NoError(t, err) {
+						return
+					}
+					if status == http.StatusOK {
+						acknowledged.Add(int64(n))
+						for _, e := range events {
+							if strings.Contains(e, `"bounce"`) {
+								bounces.Add(1)
+							}
+						}
+						break
+					}
+					assert.Equal(t, http.StatusServiceUnavailable, status)
+					resent.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	srv.shutdown()
+
+	require.Positive(t, resent.Load(), "some requests were refused and resent")
+	assert.Equal(t, logs.records.Load(), acknowledged.Load(), "what was answered 200 is what the pipeline took")
+	assert.Equal(t, acknowledged.Load(), lastTotal(t, srv.metrics, nil), "opptima.events is every acknowledged event, once")
+	assert.Equal(t, bounces.Load(), lastTotal(t, srv.metrics, map[string]string{"opptima.event": "bounce", "opptima.bounce.category": "invalid_address"}))
+	assert.Greater(t, len(srv.metrics.AllMetrics()), 1, "emitted on the interval while running, and at shutdown")
+	t.Logf("%d events acknowledged, %d requests resent after a 503, %d emissions", acknowledged.Load(), resent.Load(), len(srv.metrics.AllMetrics()))
+}
+
+func TestRefusedRequestsAreNotCounted(t *testing.T) {
+	logs := &flakyLogs{}
+	logs.every.Store(2) // every second call is refused
+	srv := startCountingServer(t, logs, nil)
+
+	bounce := []byte(eventJSON("bounce", "gmail.com", "2020-10-05 17:40:54"))
+	status, err := post(srv.url, bounce)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status)
+	status, err = post(srv.url, bounce)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusServiceUnavailable, status, "refused: not counted")
+	status, err = post(srv.url, bounce) // Opptima resends it
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status, "the resend is counted, once")
+
+	poison := []byte(`{"event":"bounce","subject":"poison"}`)
+	status, err = post(srv.url, poison)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusBadRequest, status, "a permanent error is not counted")
+	for _, body := range []string{`{"event":`, `[]`, `{"to":"x@gmail.com"}`} {
+		status, err = post(srv.url, []byte(body))
+		require.NoError(t, err)
+		require.Equal(t, http.StatusBadRequest, status, body)
+	}
+	req, err := http.NewRequest(http.MethodPost, srv.url, bytes.NewReader(bounce))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer wrong")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+
+	srv.shutdown()
+	assert.Equal(t, int64(2), lastTotal(t, srv.metrics, nil))
+}
+
+// TestShutdownEmitsTheFinalValues: with an interval that never comes, the
+// only emission is the one at shutdown, and it holds every event.
+func TestShutdownEmitsTheFinalValues(t *testing.T) {
+	srv := startCountingServer(t, consumertest.NewNop(), nil)
+	for range 5 {
+		status, err := post(srv.url, []byte(eventJSON("delivered", "hotmail.com", "2020-10-05 17:40:54")))
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, status)
+	}
+	assert.Empty(t, srv.metrics.AllMetrics(), "nothing emitted before the interval")
+	srv.shutdown()
+	require.Len(t, srv.metrics.AllMetrics(), 1)
+	assert.Equal(t, int64(5), lastTotal(t, srv.metrics, map[string]string{"opptima.event": "delivered", "email.to.domain": "hotmail.com", "opptima.type": "smtp"}))
+}
+
+// TestEmissionsAreCumulativeFromTheStart: every point of every emission
+// starts at the receiver's start, and totals never go down.
+func TestEmissionsAreCumulativeFromTheStart(t *testing.T) {
+	srv := startCountingServer(t, consumertest.NewNop(), func(cfg *Config) { cfg.Metrics.Interval = 10 * time.Millisecond })
+	for i := range 20 {
+		status, err := post(srv.url, []byte(eventJSON("sent", "gmail.com", "2020-10-05 17:40:54")))
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, status)
+		if i%5 == 0 {
+			time.Sleep(30 * time.Millisecond)
+		}
+	}
+	srv.shutdown()
+	all := srv.metrics.AllMetrics()
+	require.Greater(t, len(all), 2)
+	var start int64
+	previous := int64(0)
+	for _, md := range all {
+		if md.DataPointCount() == 0 {
+			continue
+		}
+		dp := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Sum().DataPoints().At(0)
+		if start == 0 {
+			start = int64(dp.StartTimestamp())
+		}
+		assert.Equal(t, start, int64(dp.StartTimestamp()))
+		assert.GreaterOrEqual(t, total(md, nil), previous)
+		previous = total(md, nil)
+	}
+	assert.Equal(t, int64(20), previous)
+}
+
+// TestMetricsPipelineAlone: with no logs pipeline, events are counted once
+// decoded and answered 200.
+func TestMetricsPipelineAlone(t *testing.T) {
+	srv := startCountingServer(t, nil, nil)
+	status, err := post(srv.url, []byte("["+eventJSON("bounce", "gmail.com", "x")+","+eventJSON("click", "une.net.co", "y")+"]"))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status)
+	srv.shutdown()
+	assert.Equal(t, int64(2), lastTotal(t, srv.metrics, nil))
+	assert.Equal(t, int64(1), lastTotal(t, srv.metrics, map[string]string{"opptima.event": "click", "email.to.domain": "une.net.co"}))
+}
+
+// TestOneServerForBothPipelines: the logs and metrics receivers of one
+// config are one instance; the server outlives the first Shutdown and
+// stops with the last.
+func TestOneServerForBothPipelines(t *testing.T) {
+	cfg := NewFactory().CreateDefaultConfig().(*Config)
+	cfg.NetAddr.Endpoint = "127.0.0.1:0"
+	cfg.APIKeys = []configopaque.String{testKey}
+	set := receivertest.NewNopSettings(metadata.Type)
+	logs, err := NewFactory().CreateLogs(context.Background(), set, cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	sink := new(consumertest.MetricsSink)
+	metrics, err := NewFactory().CreateMetrics(context.Background(), set, cfg, sink)
+	require.NoError(t, err)
+	require.Same(t, logs.(*webhookReceiver), metrics.(*webhookReceiver))
+
+	require.NoError(t, logs.Start(context.Background(), componenttest.NewNopHost()))
+	require.NoError(t, metrics.Start(context.Background(), componenttest.NewNopHost()), "the second Start does not bind again")
+	url := "http://" + logs.(*webhookReceiver).addr.String() + cfg.Path
+
+	require.NoError(t, logs.Shutdown(context.Background()))
+	status, err := post(url, []byte(eventJSON("bounce", "gmail.com", "x")))
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, status, "still serving for the metrics pipeline")
+	require.NoError(t, metrics.Shutdown(context.Background()))
+	_, err = post(url, []byte(eventJSON("bounce", "gmail.com", "x")))
+	assert.Error(t, err, "stopped with the last pipeline")
+	assert.Equal(t, int64(1), lastTotal(t, sink, nil))
+
+	again, err := NewFactory().CreateMetrics(context.Background(), set, cfg, sink)
+	require.NoError(t, err)
+	assert.NotSame(t, metrics.(*webhookReceiver), again.(*webhookReceiver), "a stopped instance is not handed out again")
+}
+
+// TestSeriesStayBoundedWhateverIsPosted posts 100,000 events with random
+// kinds, groups and recipient domains: the series stay within what the
+// configuration names.
+func TestSeriesStayBoundedWhateverIsPosted(t *testing.T) {
+	srv := startCountingServer(t, consumertest.NewNop(), func(cfg *Config) {
+		cfg.Metrics.Domains = []string{"gmail.com", "hotmail.com"}
+		cfg.MaxRequestBodySize = 8 << 20
+	})
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 100 {
+		events := make([]string, 1000)
+		for i := range events {
+			events[i] = fmt.Sprintf(`{"type":"t%d","event":"k%d","to":"a@d%d.example"}`, rng.IntN(1e6), rng.IntN(1e6), rng.IntN(1e6))
+			if i%3 == 0 {
+				events[i] = eventJSON("bounce", fmt.Sprintf("d%d.example", rng.IntN(1e6)), "x")
+			}
+		}
+		status, err := post(srv.url, []byte("["+strings.Join(events, ",")+"]"))
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, status)
+	}
+	srv.shutdown()
+	md := srv.metrics.AllMetrics()[0]
+	assert.Equal(t, int64(100_000), total(md, nil))
+	limit := (5*3 + 3*7*3) * (2 + 1)
+	assert.LessOrEqual(t, md.DataPointCount(), limit)
+	assert.Equal(t, int64(100_000), total(md, map[string]string{counters.AttrDomain: counters.Other}))
+}
