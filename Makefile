@@ -38,9 +38,9 @@ $(OCB):
 $(VLOGS):
 	GOBIN=$(TOOLS) $(GO) install github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$(VLOGS_VERSION)
 
-## promtool: install Debian's prometheus package for promtool when missing
+## promtool: install Debian's prometheus package (promtool and the prometheus server) when missing
 promtool:
-	@command -v promtool >/dev/null 2>&1 || { \
+	@command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
@@ -56,8 +56,9 @@ unit-test:
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./internal/... ./receiver/...
 	$(MAKE) fuzz FUZZTIME=5s
 
-e2e-test: $(OTELCOL) $(VLOGS)
-	OPPTIMA_E2E=1 OTELCOL_BIN=$(OTELCOL) VICTORIA_LOGS_BIN=$(VLOGS) $(GO) test -count=1 -timeout 20m ./examples/...
+e2e-test: $(OTELCOL) $(VLOGS) promtool
+	OPPTIMA_E2E=1 OTELCOL_BIN=$(OTELCOL) VICTORIA_LOGS_BIN=$(VLOGS) PROMETHEUS_BIN=$$(command -v prometheus) \
+	  $(GO) test -count=1 -timeout 20m ./examples/...
 
 rules-test: promtool
 	promtool check rules examples/alerts/bounce-rate.rules.yml

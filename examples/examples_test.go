@@ -123,18 +123,19 @@ func firstUID(logs plog.Logs) string {
 }
 
 // TestBounceRateCountersMatchWhatWasSent posts N bounces and M deliveries to
-// examples/bounce-rate.yaml and reads exactly those counts from Prometheus.
+// examples/bounce-rate.yaml, all stamped with the same second, and reads
+// exactly those counts from its Prometheus endpoint.
 func TestBounceRateCountersMatchWhatWasSent(t *testing.T) {
 	metricsAddr := freeAddr(t)
-	col := startCollector(t, "bounce-rate.yaml", map[string]string{"PROMETHEUS_ENDPOINT": metricsAddr})
+	col := startCollector(t, "bounce-rate.yaml", map[string]string{"PROMETHEUS_ENDPOINT": metricsAddr, "OPPTIMA_METRICS_INTERVAL": "1s"})
 
 	const hardGmail, softHotmail, deliveredGmail = 7, 3, 25
 	post := func(n int, event, status, response, to string) {
 		var events []string
 		for i := range n {
 			events = append(events, fmt.Sprintf(
-				`{"type":"SMTP","event":%q,"relid":%d,"to":%q,"timestamp":"2020-10-05 17:%02d:00","status":%q,"response":%q}`,
-				event, i, to, i%60, status, response))
+				`{"type":"SMTP","event":%q,"relid":%d,"to":%q,"timestamp":"2020-10-05 17:40:54","status":%q,"response":%q}`,
+				event, i, to, status, response))
 		}
 		// Half one by one, half as one array: both paths count the same.
 		half := n / 2
@@ -148,9 +149,9 @@ func TestBounceRateCountersMatchWhatWasSent(t *testing.T) {
 	post(deliveredGmail, "delivered", "Entregado", "250 OK", "c@gmail.com")
 
 	want := map[string]float64{
-		`email_to_domain="gmail.com",opptima_bounce_type="hard",opptima_event="bounce"`:    hardGmail,
-		`email_to_domain="hotmail.com",opptima_bounce_type="soft",opptima_event="bounce"`:  softHotmail,
-		`email_to_domain="gmail.com",opptima_bounce_type="none",opptima_event="delivered"`: deliveredGmail,
+		`email_to_domain="gmail.com",opptima_bounce_category="invalid_address",opptima_bounce_type="hard",opptima_event="bounce",opptima_type="smtp"`:       hardGmail,
+		`email_to_domain="hotmail.com",opptima_bounce_category="mailbox_unavailable",opptima_bounce_type="soft",opptima_event="bounce",opptima_type="smtp"`: softHotmail,
+		`email_to_domain="gmail.com",opptima_event="delivered",opptima_type="smtp"`:                                                                         deliveredGmail,
 	}
 	eventually(t, 30*time.Second, func() error {
 		got, err := scrapeCounters("http://" + metricsAddr + "/metrics")

@@ -140,7 +140,7 @@ func (r *webhookReceiver) shutdown(ctx context.Context) error {
 	}
 	r.workers.Wait()
 	if r.counter != nil {
-		err = errors.Join(err, r.emit(ctx))
+		err = errors.Join(err, r.emit(ctx, true))
 	}
 	return err
 }
@@ -154,7 +154,7 @@ func (r *webhookReceiver) emitEvery() {
 		case <-r.stopTick:
 			return
 		case <-ticker.C:
-			if err := r.emit(context.Background()); err != nil {
+			if err := r.emit(context.Background(), false); err != nil {
 				// The totals are cumulative: the next emission carries them.
 				r.settings.Logger.Warn("The metrics pipeline did not take the Opptima counters", zap.Error(err))
 			}
@@ -162,8 +162,8 @@ func (r *webhookReceiver) emitEvery() {
 	}
 }
 
-func (r *webhookReceiver) emit(ctx context.Context) error {
-	md := r.counter.Metrics(time.Now(), metadata.ScopeName, r.settings.BuildInfo.Version)
+func (r *webhookReceiver) emit(ctx context.Context, final bool) error {
+	md := r.counter.Metrics(time.Now(), final, metadata.ScopeName, r.settings.BuildInfo.Version)
 	ctx = r.obsreport.StartMetricsOp(ctx)
 	err := r.nextMetrics.ConsumeMetrics(ctx, md)
 	r.obsreport.EndMetricsOp(ctx, counterFormat, md.DataPointCount(), err)

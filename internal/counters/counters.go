@@ -41,7 +41,13 @@ type Counter struct {
 	start   pcommon.Timestamp
 
 	mu     sync.Mutex
-	counts map[series]uint64
+	counts map[series]*seriesCount
+}
+
+// seriesCount is a series' running total, and whether it was emitted yet.
+type seriesCount struct {
+	n       uint64
+	emitted bool
 }
 
 // series is one combination of bounded attribute values; bounce type and
@@ -54,7 +60,7 @@ type series struct {
 // and counts every other domain as "other". start is the start time of
 // every point.
 func New(domains []string, start time.Time) *Counter {
-	c := &Counter{domains: map[string]string{}, start: pcommon.NewTimestampFromTime(start), counts: map[series]uint64{}}
+	c := &Counter{domains: map[string]string{}, start: pcommon.NewTimestampFromTime(start), counts: map[series]*seriesCount{}}
 	for _, d := range domains {
 		d = strings.ToLower(strings.TrimSpace(d))
 		c.domains[d] = d
@@ -67,7 +73,12 @@ func (c *Counter) Add(outcomes []opptima.Outcome) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, o := range outcomes {
-		c.counts[c.seriesOf(o)]++
+		s := c.seriesOf(o)
+		if sc, ok := c.counts[s]; ok {
+			sc.n++
+		} else {
+			c.counts[s] = &seriesCount{n: 1}
+		}
 	}
 }
 
@@ -112,10 +123,23 @@ func eventGroup(group string) string {
 
 // Metrics returns the counts as of now: one monotonic cumulative sum with a
 // point per series, all starting at the Counter's start, in a stable order.
-func (c *Counter) Metrics(now time.Time, scopeName, scopeVersion string) pmetric.Metrics {
+//
+// A series is emitted at 0 the first time, with its count from the next
+// emission on, unless final: a series that first appears already holding N
+// gives Prometheus' rate() and increase() nothing, so the events of a new
+// series' first interval (a sudden block at one domain, every series after
+// a restart) would be missing from every alert. Starting at 0 is
+// Prometheus' own advice for series known to appear; final is the last
+// emission, at shutdown, which carries every count as it is.
+func (c *Counter) Metrics(now time.Time, final bool, scopeName, scopeVersion string) pmetric.Metrics {
 	c.mu.Lock()
 	points := make([]point, 0, len(c.counts))
-	for s, n := range c.counts {
+	for s, sc := range c.counts {
+		n := sc.n
+		if !sc.emitted && !final {
+			n = 0
+		}
+		sc.emitted = true
 		points = append(points, point{s, n})
 	}
 	c.mu.Unlock()

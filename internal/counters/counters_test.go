@@ -61,18 +61,24 @@ func TestCountsBySeries(t *testing.T) {
 		"opptima.event=bounce,opptima.type=smtp,opptima.bounce.type=hard,opptima.bounce.category=invalid_address,email.to.domain=other,": 1,
 		"opptima.event=delivered,opptima.type=email_marketing,email.to.domain=hotmail.com,":                                              2,
 		"opptima.event=other,opptima.type=other,email.to.domain=other,":                                                                  1,
-	}, points(t, c.Metrics(started.Add(time.Minute), "scope", "v")))
+	}, points(t, c.Metrics(started.Add(time.Minute), true, "scope", "v")))
 }
 
 func TestCountsAreCumulative(t *testing.T) {
 	c := New(nil, started)
 	c.Add([]opptima.Outcome{{Event: "sent", Type: "SMTP"}})
-	first := points(t, c.Metrics(started.Add(time.Second), "scope", "v"))
+	first := points(t, c.Metrics(started.Add(time.Second), false, "scope", "v"))
+	second := points(t, c.Metrics(started.Add(2*time.Second), false, "scope", "v"))
 	c.Add([]opptima.Outcome{{Event: "sent", Type: "SMTP"}, {Event: "sent", Type: "SMTP"}})
-	second := points(t, c.Metrics(started.Add(2*time.Second), "scope", "v"))
+	third := points(t, c.Metrics(started.Add(3*time.Second), false, "scope", "v"))
 	key := "opptima.event=sent,opptima.type=smtp,email.to.domain=other,"
-	assert.Equal(t, int64(1), first[key])
-	assert.Equal(t, int64(3), second[key], "each emission carries the running total")
+	assert.Equal(t, map[string]int64{key: 0}, first, "a new series is emitted at 0 first")
+	assert.Equal(t, int64(1), second[key])
+	assert.Equal(t, int64(3), third[key], "each emission carries the running total")
+
+	c.Add([]opptima.Outcome{{Event: "click", Type: "SMTP"}})
+	final := points(t, c.Metrics(started.Add(4*time.Second), true, "scope", "v"))
+	assert.Equal(t, int64(1), final["opptima.event=click,opptima.type=smtp,email.to.domain=other,"], "the final emission carries every count")
 }
 
 // TestConcurrentAddsAreExact: 64 goroutines adding at once lose nothing.
@@ -88,7 +94,7 @@ func TestConcurrentAddsAreExact(t *testing.T) {
 	}
 	wg.Wait()
 	total := int64(0)
-	for _, n := range points(t, c.Metrics(started, "scope", "v")) {
+	for _, n := range points(t, c.Metrics(started, true, "scope", "v")) {
 		total += n
 	}
 	assert.Equal(t, int64(64*1000), total)
@@ -119,7 +125,7 @@ func TestCardinalityIsBounded(t *testing.T) {
 		}
 		c.Add([]opptima.Outcome{o})
 	}
-	got := len(points(t, c.Metrics(started, "scope", "v")))
+	got := len(points(t, c.Metrics(started, true, "scope", "v")))
 	limit := (5*3 + 3*7*3) * (len(domains) + 1)
 	assert.LessOrEqual(t, got, limit)
 	t.Logf("%d series from 100,000 random events (limit %d)", got, limit)
