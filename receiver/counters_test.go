@@ -371,7 +371,7 @@ func TestSeriesStayBoundedWhateverIsPosted(t *testing.T) {
 	srv.shutdown()
 	md := srv.metrics.AllMetrics()[0]
 	assert.Equal(t, int64(100_000), total(md, nil))
-	limit := (5*3 + 3*7*3) * (2 + 1)
+	limit := (4*3 + 3*3*7) * (2 + 1)
 	assert.LessOrEqual(t, md.DataPointCount(), limit)
 	assert.Equal(t, int64(100_000), total(md, map[string]string{counters.AttrDomain: counters.Other}))
 }

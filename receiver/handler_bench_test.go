@@ -6,18 +6,28 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
+	"github.com/opptimaotel/opptimareceiver/internal/counters"
 	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 )
 
 // BenchmarkHandler measures one request through our handler alone (no
 // network, no confighttp middleware): what the receiver adds per request on
-// top of decode + map.
+// top of decode + map, with and without the counters of a metrics pipeline.
 func BenchmarkHandler(b *testing.B) {
+	for _, counting := range []bool{false, true} {
+		b.Run(map[bool]string{false: "logs", true: "logs+counters"}[counting], func(b *testing.B) {
+			benchmarkHandler(b, counting)
+		})
+	}
+}
+
+func benchmarkHandler(b *testing.B, counting bool) {
 	body := fixture(b, "smtp-bounce.json")
 	cfg := NewFactory().CreateDefaultConfig().(*Config)
 	cfg.APIKeys = []configopaque.String{testKey}
@@ -25,7 +35,11 @@ func BenchmarkHandler(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rcv.handler = newWebhookHandler(consumertest.NewNop(), nil, rcv.obsreport, rcv.converter, newKeyChecker(cfg.APIKeys))
+	var counter *counters.Counter
+	if counting {
+		counter = counters.New(cfg.Metrics.Domains, time.Now())
+	}
+	rcv.handler = newWebhookHandler(consumertest.NewNop(), counter, rcv.obsreport, rcv.converter, newKeyChecker(cfg.APIKeys))
 	b.ReportAllocs()
 	for b.Loop() {
 		req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/opptima", bytes.NewReader(body))
