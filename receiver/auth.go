@@ -10,17 +10,26 @@ import (
 )
 
 // keyChecker checks "Authorization: Bearer <key>" against the configured
-// keys. It compares SHA-256 digests in constant time and always walks every
-// key, so neither the key's length nor which key matched leaks through
-// timing. It never logs or returns a key.
+// keys and tells which account a key belongs to. It compares SHA-256
+// digests in constant time and always walks every key, so neither the
+// key's length, nor whether it matched, nor which key or account matched
+// leaks through timing. It never logs or returns a key.
 type keyChecker struct {
-	digests [][sha256.Size]byte
+	digests  [][sha256.Size]byte
+	accounts []string // the account of each digest; "" for api_keys
 }
 
-func newKeyChecker(keys []configopaque.String) *keyChecker {
+func newKeyChecker(cfg *Config) *keyChecker {
 	c := &keyChecker{}
-	for _, key := range keys {
-		c.digests = append(c.digests, sha256.Sum256([]byte(strings.TrimSpace(string(key)))))
+	add := func(account string, keys []configopaque.String) {
+		for _, key := range keys {
+			c.digests = append(c.digests, sha256.Sum256([]byte(strings.TrimSpace(string(key)))))
+			c.accounts = append(c.accounts, account)
+		}
+	}
+	add("", cfg.APIKeys)
+	for _, account := range cfg.Accounts {
+		add(account.Name, account.APIKeys)
 	}
 	return c
 }
@@ -28,25 +37,31 @@ func newKeyChecker(keys []configopaque.String) *keyChecker {
 // enabled is false when only an auth extension guards the endpoint.
 func (c *keyChecker) enabled() bool { return len(c.digests) > 0 }
 
-// allows reports whether the request carries exactly one Authorization
-// header with the Bearer scheme (any case) and a configured key.
-func (c *keyChecker) allows(h http.Header) bool {
+// check reports whether the request carries exactly one Authorization
+// header with the Bearer scheme (any case) and a configured key, and the
+// account of that key ("" for a key of api_keys).
+func (c *keyChecker) check(h http.Header) (account string, ok bool) {
 	values := h.Values("Authorization")
 	if len(values) != 1 {
-		return false
+		return "", false
 	}
 	scheme, token, found := strings.Cut(values[0], " ")
 	if !found || !strings.EqualFold(scheme, "Bearer") {
-		return false
+		return "", false
 	}
 	token = strings.TrimLeft(token, " ")
 	if token == "" {
-		return false
+		return "", false
 	}
 	given := sha256.Sum256([]byte(token))
-	match := 0
+	match, matched := 0, 0
 	for i := range c.digests {
-		match |= subtle.ConstantTimeCompare(given[:], c.digests[i][:])
+		equal := subtle.ConstantTimeCompare(given[:], c.digests[i][:])
+		matched = subtle.ConstantTimeSelect(equal, i, matched)
+		match |= equal
 	}
-	return match == 1
+	if match != 1 {
+		return "", false
+	}
+	return c.accounts[matched], true
 }

@@ -3,6 +3,7 @@ package receiver
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -28,6 +29,12 @@ type Config struct {
 	// rotated by listing the old and the new one for a while.
 	APIKeys []configopaque.String `mapstructure:"api_keys"`
 
+	// Accounts are Opptima accounts told apart by their keys: the name of
+	// the account whose key a request carries becomes the resource
+	// attribute opptima.account of its logs, and an attribute of the
+	// counters.
+	Accounts []AccountConfig `mapstructure:"accounts"`
+
 	// Timezone is the IANA zone in which Opptima's timestamps are written.
 	Timezone string `mapstructure:"timezone"`
 
@@ -37,6 +44,20 @@ type Config struct {
 	// Metrics configures the counters the receiver emits when it is also in
 	// a metrics pipeline.
 	Metrics MetricsConfig `mapstructure:"metrics"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// AccountConfig is one Opptima account and the keys it sends.
+type AccountConfig struct {
+	// Name is what opptima.account says: lower-case letters, digits, "_"
+	// and "-".
+	Name string `mapstructure:"name"`
+
+	// APIKeys are this account's keys; list the old and the new one while
+	// rotating.
+	APIKeys []configopaque.String `mapstructure:"api_keys"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -62,18 +83,10 @@ func (cfg *Config) Validate() error {
 	if !strings.HasPrefix(cfg.Path, "/") {
 		errs = append(errs, fmt.Errorf("path %q must start with \"/\"", cfg.Path))
 	}
-	if len(cfg.APIKeys) == 0 && !cfg.Auth.HasValue() {
-		errs = append(errs, errors.New("the webhook would accept anyone: set api_keys (for example api_keys: [\"${env:OPPTIMA_API_KEY}\"]) or an auth extension"))
+	if len(cfg.APIKeys) == 0 && len(cfg.Accounts) == 0 && !cfg.Auth.HasValue() {
+		errs = append(errs, errors.New("the webhook would accept anyone: set api_keys (for example api_keys: [\"${env:OPPTIMA_API_KEY}\"]), accounts, or an auth extension"))
 	}
-	for i, key := range cfg.APIKeys {
-		// The key itself is never printed, only its position. Surrounding
-		// white space is dropped (a key file usually ends in a newline).
-		if trimmed := strings.TrimSpace(string(key)); trimmed == "" {
-			errs = append(errs, fmt.Errorf("api_keys[%d] is empty", i))
-		} else if strings.ContainsAny(trimmed, " \t\r\n") {
-			errs = append(errs, fmt.Errorf("api_keys[%d] contains white space, which a bearer token cannot carry", i))
-		}
-	}
+	errs = append(errs, validateKeys(cfg)...)
 	if _, err := loadLocation(cfg.Timezone); err != nil {
 		errs = append(errs, err)
 	}
@@ -86,6 +99,65 @@ func (cfg *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// accountName is what an account may be called: it becomes an attribute
+// value and a Prometheus label value.
+var accountName = regexp.MustCompile(`^[a-z0-9_-]+$`)
+
+// validateKeys checks every key where it is listed: not empty, no inner
+// white space, and not listed twice in different places (two accounts, or
+// an account and api_keys), which would make the account of a request
+// ambiguous. Errors name positions, never keys. Surrounding white space is
+// dropped (a key file usually ends in a newline).
+func validateKeys(cfg *Config) []error {
+	var errs []error
+	firstSeen := map[string]string{} // key -> the position that listed it first
+	check := func(place string, keys []configopaque.String) {
+		seenHere := map[string]bool{}
+		for i, key := range keys {
+			position := fmt.Sprintf("%s[%d]", place, i)
+			trimmed := strings.TrimSpace(string(key))
+			switch {
+			case trimmed == "":
+				errs = append(errs, fmt.Errorf("%s is empty", position))
+				continue
+			case strings.ContainsAny(trimmed, " \t\r\n"):
+				errs = append(errs, fmt.Errorf("%s contains white space, which a bearer token cannot carry", position))
+				continue
+			}
+			if first, ok := firstSeen[trimmed]; ok && !seenHere[trimmed] {
+				errs = append(errs, fmt.Errorf("%s is the same key as %s: a key belongs to one account", position, first))
+				continue
+			}
+			if !seenHere[trimmed] {
+				firstSeen[trimmed] = position
+			}
+			seenHere[trimmed] = true
+		}
+	}
+	check("api_keys", cfg.APIKeys)
+	names := map[string]int{}
+	for i, account := range cfg.Accounts {
+		place := fmt.Sprintf("accounts[%d]", i)
+		switch {
+		case account.Name == "":
+			errs = append(errs, fmt.Errorf("%s.name is empty", place))
+		case !accountName.MatchString(account.Name):
+			errs = append(errs, fmt.Errorf("%s.name %q may hold only lower-case letters, digits, \"_\" and \"-\"", place, account.Name))
+		default:
+			if first, ok := names[account.Name]; ok {
+				errs = append(errs, fmt.Errorf("%s.name %q is also the name of accounts[%d]", place, account.Name, first))
+			} else {
+				names[account.Name] = i
+			}
+		}
+		if len(account.APIKeys) == 0 {
+			errs = append(errs, fmt.Errorf("%s.api_keys is empty: an account needs a key", place))
+		}
+		check(place+".api_keys", account.APIKeys)
+	}
+	return errs
 }
 
 // loadLocation resolves the configured IANA zone. The receiver imports

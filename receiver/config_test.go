@@ -70,7 +70,8 @@ func TestConfigAuthExtensionAloneIsEnough(t *testing.T) {
 func TestConfigKeyFromAFileKeepsItsNewline(t *testing.T) {
 	cfg, err := loadConfig(t, "key_with_newline")
 	require.NoError(t, err, "surrounding white space is not part of the key")
-	assert.True(t, newKeyChecker(cfg.APIKeys).allows(http.Header{"Authorization": {"Bearer from-a-file"}}))
+	_, ok := newKeyChecker(cfg).check(http.Header{"Authorization": {"Bearer from-a-file"}})
+	assert.True(t, ok)
 }
 
 func TestConfigValidationErrors(t *testing.T) {
@@ -90,5 +91,47 @@ func TestConfigValidationErrors(t *testing.T) {
 			require.ErrorContains(t, err, want)
 			assert.NotContains(t, err.Error(), "sup3r", "a key never appears in an error")
 		})
+	}
+}
+
+func TestConfigAccounts(t *testing.T) {
+	cfg, err := loadConfig(t, "accounts")
+	require.NoError(t, err)
+	require.Len(t, cfg.Accounts, 2)
+	assert.Equal(t, "tienda-co", cfg.Accounts[0].Name)
+	assert.Equal(t, []configopaque.String{"key-mx-old", "key-mx-new\n"}, cfg.Accounts[1].APIKeys)
+
+	checker := newKeyChecker(cfg)
+	for key, want := range map[string]string{"shared-key": "", "key-co": "tienda-co", "key-mx-old": "tienda_mx", "key-mx-new": "tienda_mx"} {
+		account, ok := checker.check(http.Header{"Authorization": {"Bearer " + key}})
+		assert.True(t, ok, key)
+		assert.Equal(t, want, account, key)
+	}
+	_, ok := checker.check(http.Header{"Authorization": {"Bearer key-co-typo"}})
+	assert.False(t, ok)
+
+	_, err = loadConfig(t, "accounts_only")
+	require.NoError(t, err, "accounts alone authenticate the webhook")
+}
+
+// TestConfigAccountErrors: every rule, each error naming positions and
+// never a key.
+func TestConfigAccountErrors(t *testing.T) {
+	_, err := loadConfig(t, "accounts_bad")
+	require.Error(t, err)
+	for _, want := range []string{
+		`accounts[0].name "Tienda CO" may hold only lower-case letters, digits, "_" and "-"`,
+		"accounts[0].api_keys[1] is empty",
+		"accounts[1].name is empty",
+		"accounts[1].api_keys[0] is the same key as accounts[0].api_keys[0]: a key belongs to one account",
+		"accounts[1].api_keys[1] contains white space",
+		"accounts[2].api_keys[0] is the same key as api_keys[1]: a key belongs to one account",
+		`accounts[3].name "tienda-mx" is also the name of accounts[2]`,
+		"accounts[3].api_keys is empty: an account needs a key",
+	} {
+		assert.ErrorContains(t, err, want)
+	}
+	for _, secret := range []string{"shared-key", "secret-twice", "k1", "bad key"} {
+		assert.NotContains(t, err.Error(), secret, "keys never appear in errors")
 	}
 }

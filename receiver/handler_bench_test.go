@@ -39,7 +39,7 @@ func benchmarkHandler(b *testing.B, counting bool) {
 	if counting {
 		counter = counters.New(cfg.Metrics.Domains, time.Now())
 	}
-	rcv.handler = newWebhookHandler(consumertest.NewNop(), counter, rcv.obsreport, rcv.converter, newKeyChecker(cfg.APIKeys))
+	rcv.handler = newWebhookHandler(consumertest.NewNop(), counter, rcv.obsreport, rcv.converter, newKeyChecker(cfg))
 	b.ReportAllocs()
 	for b.Loop() {
 		req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/opptima", bytes.NewReader(body))

@@ -19,6 +19,10 @@ import (
 
 const dataFormat = "opptima_json"
 
+// attrAccount names the Opptima account whose key a request carried, on
+// its resource, when the key is one of an account's.
+const attrAccount = "opptima.account"
+
 // webhookHandler implements the HTTP contract of the webhook: POST only,
 // bearer key, JSON body, all or nothing, and 200 only once the pipeline has
 // taken every event of the request. The events of a request answered 200
@@ -42,10 +46,14 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		httperr.Write(w, http.StatusMethodNotAllowed, "only POST is accepted")
 		return
 	}
-	if h.keys.enabled() && !h.keys.allows(req.Header) {
-		w.Header().Set("WWW-Authenticate", "Bearer")
-		httperr.Write(w, http.StatusUnauthorized, "missing or invalid API key")
-		return
+	var account string
+	if h.keys.enabled() {
+		var ok bool
+		if account, ok = h.keys.check(req.Header); !ok {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			httperr.Write(w, http.StatusUnauthorized, "missing or invalid API key")
+			return
+		}
 	}
 	if !isJSONContentType(req.Header.Get("Content-Type")) {
 		httperr.Write(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
@@ -77,6 +85,9 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		httperr.Write(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	if account != "" {
+		logs.ResourceLogs().At(0).Resource().Attributes().PutStr(attrAccount, account)
+	}
 
 	count := logs.LogRecordCount()
 	if h.next != nil {
@@ -89,7 +100,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		}
 	}
 	if outcomes != nil {
-		h.counter.Add(*outcomes)
+		h.counter.Add(account, *outcomes)
 	}
 	writeAccepted(w, count)
 }

@@ -21,13 +21,14 @@ import (
 const (
 	MetricName        = "opptima.events"
 	metricUnit        = "{event}"
-	metricDescription = "Opptima events acknowledged by the receiver (answered 200), by kind, group, bounce type and category, and recipient domain."
+	metricDescription = "Opptima events acknowledged by the receiver (answered 200), by account, kind, group, bounce type and category, and recipient domain."
 
 	AttrEvent          = "opptima.event"
 	AttrType           = "opptima.type"
 	AttrBounceType     = "opptima.bounce.type"
 	AttrBounceCategory = "opptima.bounce.category"
 	AttrDomain         = "email.to.domain"
+	AttrAccount        = "opptima.account"
 
 	// Other is the value of every event kind, group and domain the
 	// counters do not name on their own.
@@ -53,6 +54,7 @@ type seriesCount struct {
 // series is one combination of bounded attribute values; bounce type and
 // category are empty for events that are not bounces.
 type series struct {
+	account                                          string // "" when the key is not an account's
 	event, group, bounceType, bounceCategory, domain string
 }
 
@@ -68,12 +70,14 @@ func New(domains []string, start time.Time) *Counter {
 	return c
 }
 
-// Add counts the events of one acknowledged request.
-func (c *Counter) Add(outcomes []opptima.Outcome) {
+// Add counts the events of one acknowledged request, from the given
+// account (a configured account's name, or "").
+func (c *Counter) Add(account string, outcomes []opptima.Outcome) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, o := range outcomes {
 		s := c.seriesOf(o)
+		s.account = account
 		if sc, ok := c.counts[s]; ok {
 			sc.n++
 		} else {
@@ -167,6 +171,9 @@ func (c *Counter) Metrics(now time.Time, final bool, scopeName, scopeVersion str
 		dp.SetTimestamp(ts)
 		dp.SetIntValue(int64(p.count))
 		attrs := dp.Attributes()
+		if p.series.account != "" {
+			attrs.PutStr(AttrAccount, p.series.account)
+		}
 		attrs.PutStr(AttrEvent, p.series.event)
 		attrs.PutStr(AttrType, p.series.group)
 		if p.series.bounceType != "" {
@@ -185,7 +192,7 @@ type point struct {
 
 func (s series) compare(o series) int {
 	return cmp.Or(
-		strings.Compare(s.event, o.event), strings.Compare(s.group, o.group),
+		strings.Compare(s.account, o.account), strings.Compare(s.event, o.event), strings.Compare(s.group, o.group),
 		strings.Compare(s.bounceType, o.bounceType), strings.Compare(s.bounceCategory, o.bounceCategory),
 		strings.Compare(s.domain, o.domain))
 }

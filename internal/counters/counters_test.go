@@ -35,7 +35,7 @@ func points(t *testing.T, md pmetric.Metrics) map[string]int64 {
 		dp := m.Sum().DataPoints().At(i)
 		assert.Equal(t, started.UnixNano(), dp.StartTimestamp().AsTime().UnixNano(), "every point starts at the receiver's start")
 		key := ""
-		for _, name := range []string{AttrEvent, AttrType, AttrBounceType, AttrBounceCategory, AttrDomain} {
+		for _, name := range []string{AttrAccount, AttrEvent, AttrType, AttrBounceType, AttrBounceCategory, AttrDomain} {
 			if v, ok := dp.Attributes().Get(name); ok {
 				key += name + "=" + v.Str() + ","
 			}
@@ -48,7 +48,7 @@ func points(t *testing.T, md pmetric.Metrics) map[string]int64 {
 
 func TestCountsBySeries(t *testing.T) {
 	c := New([]string{"Gmail.com ", "hotmail.com"}, started)
-	c.Add([]opptima.Outcome{
+	c.Add("", []opptima.Outcome{
 		bounceTo("gmail.com", "reputation"),
 		bounceTo("gmail.com", "reputation"),
 		bounceTo("example.org", "invalid_address"),
@@ -66,17 +66,17 @@ func TestCountsBySeries(t *testing.T) {
 
 func TestCountsAreCumulative(t *testing.T) {
 	c := New(nil, started)
-	c.Add([]opptima.Outcome{{Event: "sent", Type: "SMTP"}})
+	c.Add("", []opptima.Outcome{{Event: "sent", Type: "SMTP"}})
 	first := points(t, c.Metrics(started.Add(time.Second), false, "scope", "v"))
 	second := points(t, c.Metrics(started.Add(2*time.Second), false, "scope", "v"))
-	c.Add([]opptima.Outcome{{Event: "sent", Type: "SMTP"}, {Event: "sent", Type: "SMTP"}})
+	c.Add("", []opptima.Outcome{{Event: "sent", Type: "SMTP"}, {Event: "sent", Type: "SMTP"}})
 	third := points(t, c.Metrics(started.Add(3*time.Second), false, "scope", "v"))
 	key := "opptima.event=sent,opptima.type=smtp,email.to.domain=other,"
 	assert.Equal(t, map[string]int64{key: 0}, first, "a new series is emitted at 0 first")
 	assert.Equal(t, int64(1), second[key])
 	assert.Equal(t, int64(3), third[key], "each emission carries the running total")
 
-	c.Add([]opptima.Outcome{{Event: "click", Type: "SMTP"}})
+	c.Add("", []opptima.Outcome{{Event: "click", Type: "SMTP"}})
 	final := points(t, c.Metrics(started.Add(4*time.Second), true, "scope", "v"))
 	assert.Equal(t, int64(1), final["opptima.event=click,opptima.type=smtp,email.to.domain=other,"], "the final emission carries every count")
 }
@@ -88,7 +88,7 @@ func TestConcurrentAddsAreExact(t *testing.T) {
 	for g := range 64 {
 		wg.Go(func() {
 			for i := range 1000 {
-				c.Add([]opptima.Outcome{bounceTo(DefaultDomains[(g+i)%len(DefaultDomains)], "reputation")})
+				c.Add("", []opptima.Outcome{bounceTo(DefaultDomains[(g+i)%len(DefaultDomains)], "reputation")})
 			}
 		})
 	}
@@ -123,7 +123,7 @@ func TestCardinalityIsBounded(t *testing.T) {
 		case 1:
 			o.Event, o.Type, o.Domain = "delivered", "SMTP", domains[rng.IntN(len(domains))]
 		}
-		c.Add([]opptima.Outcome{o})
+		c.Add("", []opptima.Outcome{o})
 	}
 	got := len(points(t, c.Metrics(started, true, "scope", "v")))
 	limit := (4*3 + 3*3*7) * (len(domains) + 1)

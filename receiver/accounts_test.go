@@ -1,0 +1,70 @@
+package receiver
+
+import (
+	"bytes"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+)
+
+func postWithKey(t *testing.T, url, key string, body []byte) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestAccountsNameTheirRecordsAndCounters: each account's keys (both keys
+// of one being rotated) put its name on the request's resource and on the
+// counters; a key of api_keys puts none; a wrong key gets 401 and nothing
+// reaches the pipeline or the counters.
+func TestAccountsNameTheirRecordsAndCounters(t *testing.T) {
+	logs := new(consumertest.LogsSink)
+	srv := startCountingServer(t, logs, func(cfg *Config) {
+		cfg.APIKeys = []configopaque.String{testKey}
+		cfg.Accounts = []AccountConfig{
+			{Name: "tienda-co", APIKeys: []configopaque.String{"key-co"}},
+			{Name: "tienda-mx", APIKeys: []configopaque.String{"key-mx-old", "key-mx-new"}},
+		}
+	})
+	bounce := []byte(eventJSON("bounce", "gmail.com", "2020-10-05 17:40:54"))
+	for _, key := range []string{"key-co", "key-mx-old", "key-mx-new", testKey} {
+		require.Equal(t, http.StatusOK, postWithKey(t, srv.url, key, bounce), key)
+	}
+	require.Equal(t, http.StatusUnauthorized, postWithKey(t, srv.url, "key-co2", bounce))
+	require.Equal(t, http.StatusUnauthorized, postWithKey(t, srv.url, "tienda-co", bounce), "an account's name is not a key")
+
+	var accounts []string
+	for _, l := range logs.AllLogs() {
+		account, ok := l.ResourceLogs().At(0).Resource().Attributes().Get("opptima.account")
+		if ok {
+			accounts = append(accounts, account.Str())
+		} else {
+			accounts = append(accounts, "(none)")
+		}
+	}
+	assert.Equal(t, []string{"tienda-co", "tienda-mx", "tienda-mx", "(none)"}, accounts, "nothing reached the pipeline for the wrong keys")
+
+	srv.shutdown()
+	assert.Equal(t, int64(4), lastTotal(t, srv.metrics, nil))
+	assert.Equal(t, int64(1), lastTotal(t, srv.metrics, map[string]string{"opptima.account": "tienda-co"}))
+	assert.Equal(t, int64(2), lastTotal(t, srv.metrics, map[string]string{"opptima.account": "tienda-mx"}))
+}
+
+// TestNoAccountsNoAccountAttribute: a configuration without accounts
+// produces the records it always did.
+func TestNoAccountsNoAccountAttribute(t *testing.T) {
+	sink := new(consumertest.LogsSink)
+	url := startServer(t, sink, nil)
+	require.Equal(t, http.StatusOK, postWithKey(t, url, testKey, fixture(t, "smtp-bounce.json")))
+	attrs := sink.AllLogs()[0].ResourceLogs().At(0).Resource().Attributes()
+	assert.Equal(t, map[string]any{"service.name": "opptima"}, attrs.AsRaw())
+}
