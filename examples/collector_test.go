@@ -141,14 +141,15 @@ func startCollector(t *testing.T, configPath string, env map[string]string) *col
 }
 
 // startCollectorOn is startCollector on given addresses, so that a test can
-// restart a Collector where the previous one listened.
-func startCollectorOn(t *testing.T, configPath, webhook, health string, env map[string]string) *collector {
+// restart a Collector where the previous one listened. Extra arguments go
+// to the Collector (e.g. --set).
+func startCollectorOn(t *testing.T, configPath, webhook, health string, env map[string]string, args ...string) *collector {
 	t.Helper()
 	vars := []string{"OPPTIMA_API_KEY=" + testAPIKey, "OPPTIMA_ENDPOINT=" + webhook, "HEALTH_ENDPOINT=" + health}
 	for k, v := range env {
 		vars = append(vars, k+"="+v)
 	}
-	p := startProcess(t, binary(t, "OTELCOL_BIN"), vars, "--config", configPath)
+	p := startProcess(t, binary(t, "OTELCOL_BIN"), vars, append([]string{"--config", configPath}, args...)...)
 	p.waitHTTP(t, "http://"+health+"/")
 	return &collector{process: p, webhook: "http://" + webhook + "/opptima"}
 }

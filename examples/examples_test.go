@@ -27,7 +27,6 @@ var exampleEnv = []string{
 	"LOKI_OTLP_ENDPOINT=http://127.0.0.1:3100/otlp",
 	"ELASTIC_OTLP_ENDPOINT=https://127.0.0.1:8200",
 	"ELASTIC_API_KEY=ZHVtbXk6a2V5",
-	"DD_OTLP_ENDPOINT=http://127.0.0.1:4318",
 	"DD_API_KEY=dummy",
 	"OTLP_LOGS_ENDPOINT=http://127.0.0.1:4318",
 	"QUEUE_DIR=/tmp/otelcol-opptima-validate",
