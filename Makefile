@@ -5,11 +5,13 @@
 GO            ?= go
 OCB_VERSION   := v0.165.0
 VLOGS_VERSION := v1.52.1
+VM_VERSION    := v1.151.0
 
 BUILD   := $(CURDIR)/_build
 TOOLS   := $(BUILD)/tools
 OCB     := $(TOOLS)/builder
 VLOGS   := $(TOOLS)/victoria-logs
+VMALERT := $(TOOLS)/vmalert
 OTELCOL := $(BUILD)/otelcol-opptima
 
 # The Collector is rebuilt when the receiver or the build config changes.
@@ -38,6 +40,9 @@ $(OCB):
 $(VLOGS):
 	GOBIN=$(TOOLS) $(GO) install github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$(VLOGS_VERSION)
 
+$(VMALERT):
+	GOBIN=$(TOOLS) $(GO) install github.com/VictoriaMetrics/VictoriaMetrics/app/vmalert@$(VM_VERSION)
+
 ## promtool: install Debian's prometheus package (promtool and the prometheus server) when missing
 promtool:
 	@command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || { \
@@ -45,7 +50,7 @@ promtool:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
 
-tools: $(OCB) $(VLOGS) promtool
+tools: $(OCB) $(VLOGS) $(VMALERT) promtool
 
 ## test: every test: unit, golden, server, end-to-end against the built Collector and VictoriaLogs, alert rules
 test: rules-test unit-test e2e-test
@@ -56,8 +61,8 @@ unit-test:
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./internal/... ./receiver/...
 	$(MAKE) fuzz FUZZTIME=5s
 
-e2e-test: $(OTELCOL) $(VLOGS) promtool
-	OPPTIMA_E2E=1 OTELCOL_BIN=$(OTELCOL) VICTORIA_LOGS_BIN=$(VLOGS) PROMETHEUS_BIN=$$(command -v prometheus) \
+e2e-test: $(OTELCOL) $(VLOGS) $(VMALERT) promtool
+	OPPTIMA_E2E=1 OTELCOL_BIN=$(OTELCOL) VICTORIA_LOGS_BIN=$(VLOGS) VMALERT_BIN=$(VMALERT) PROMETHEUS_BIN=$$(command -v prometheus) \
 	  $(GO) test -count=1 -timeout 20m ./examples/...
 
 rules-test: promtool

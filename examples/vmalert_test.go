@@ -1,0 +1,146 @@
+package examples
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestVMAlertOnTheLogs runs the built Collector shipping into a real
+// VictoriaLogs, and vmalert with alerts/victorialogs-bounce-rate.rules.yml
+// (a copy evaluated every second, with "for:" of 2 s). A calm load of 1%
+// bounces raises no alert; a burst of reputation bounces at one domain fires
+// the bounce-rate and reputation alerts, read from vmalert's API.
+func TestVMAlertOnTheLogs(t *testing.T) {
+	vmalertBin := binary(t, "VMALERT_BIN")
+	vlogs := startVictoriaLogs(t)
+	config := writeConfig(t, `
+exporters:
+  otlp_http/victorialogs:
+    logs_endpoint: `+vlogs+`/insert/opentelemetry/v1/logs`,
+		"exporters: [otlp_http/victorialogs]", "")
+	col := startCollector(t, config, nil)
+	api := startVMAlert(t, vmalertBin, vlogs)
+
+	sender := &countingSender{url: col.webhook}
+	bogota := time.FixedZone("COT", -5*3600)
+	now := func() string { return time.Now().In(bogota).Format(time.DateTime) }
+	calm := make([]string, 0, 600)
+	for i := range 600 {
+		calm = append(calm, testEvent(i, i%100 == 0, []string{"gmail.com", "hotmail.com"}[i%2], now(), userUnknown))
+	}
+	sender.send(t, calm, 16)
+	eventually(t, 30*time.Second, func() error {
+		rows, err := queryVictoriaLogs(vlogs, `service.name:=opptima | stats count() as n`)
+		if err != nil || len(rows) != 1 || rows[0]["n"] != "600" {
+			return fmt.Errorf("VictoriaLogs holds %v, want 600 (%v)", rows, err)
+		}
+		return nil
+	})
+	evaluatedSince := time.Now()
+	waitForEvaluations(t, api, evaluatedSince.Add(3*time.Second))
+	assert.Empty(t, vmalertAlerts(t, api), "a calm 1% bounce rate raises no alert")
+
+	spike := make([]string, 0, 200)
+	for i := range 200 {
+		spike = append(spike, testEvent(1000+i, true, "hotmail.com", now(), blockList))
+	}
+	sender.send(t, spike, 16)
+	eventually(t, 60*time.Second, func() error {
+		alerts := vmalertAlerts(t, api)
+		if alerts["OpptimaLogsBounceRateHigh"] != "firing" || alerts["OpptimaLogsReputationBlocks"] != "firing" {
+			return fmt.Errorf("alerts: %v", alerts)
+		}
+		return nil
+	})
+	t.Logf("alerts after the spike: %v", vmalertAlerts(t, api))
+}
+
+// startVMAlert runs vmalert on VictoriaLogs with a copy of the rules
+// evaluated every second, each alert pending 2 s before it fires, and
+// alerts sent nowhere.
+func startVMAlert(t *testing.T, bin, datasource string) string {
+	t.Helper()
+	rules, err := os.ReadFile(filepath.Join("alerts", "victorialogs-bounce-rate.rules.yml"))
+	require.NoError(t, err)
+	fast := regexp.MustCompile(`(?m)^(\s+interval:) 1m$`).ReplaceAllString(string(rules), "$1 1s")
+	fast = regexp.MustCompile(`(?m)^(\s+for:) \d+m$`).ReplaceAllString(fast, "$1 2s")
+	require.Equal(t, 1, strings.Count(fast, "interval: 1s"))
+	require.Equal(t, 2, strings.Count(fast, "for: 2s"))
+	path := filepath.Join(t.TempDir(), "rules.yml")
+	require.NoError(t, os.WriteFile(path, []byte(fast), 0o600))
+	addr := freeAddr(t)
+	p := startProcess(t, bin, nil, "-rule="+path, "-datasource.url="+datasource,
+		"-notifier.blackhole", "-httpListenAddr="+addr, "-loggerLevel=WARN")
+	p.waitHTTP(t, "http://"+addr+"/health")
+	return "http://" + addr + "/api/v1/"
+}
+
+// vmalertAlerts returns the state of every pending or firing alert by name.
+func vmalertAlerts(t *testing.T, api string) map[string]string {
+	t.Helper()
+	var answer struct {
+		Data struct {
+			Alerts []struct {
+				Name  string `json:"name"`
+				State string `json:"state"`
+			} `json:"alerts"`
+		} `json:"data"`
+	}
+	getJSON(t, api+"alerts", &answer)
+	out := map[string]string{}
+	for _, a := range answer.Data.Alerts {
+		if out[a.Name] != "firing" {
+			out[a.Name] = a.State
+		}
+	}
+	return out
+}
+
+// waitForEvaluations waits until every rule was evaluated after since.
+func waitForEvaluations(t *testing.T, api string, since time.Time) {
+	t.Helper()
+	eventually(t, 30*time.Second, func() error {
+		var answer struct {
+			Data struct {
+				Groups []struct {
+					Rules []struct {
+						Name           string    `json:"name"`
+						LastEvaluation time.Time `json:"lastEvaluation"`
+						LastError      string    `json:"lastError"`
+					} `json:"rules"`
+				} `json:"groups"`
+			} `json:"data"`
+		}
+		getJSON(t, api+"rules", &answer)
+		for _, g := range answer.Data.Groups {
+			for _, r := range g.Rules {
+				if r.LastError != "" {
+					t.Fatalf("rule %s: %s", r.Name, r.LastError)
+				}
+				if r.LastEvaluation.Before(since) {
+					return fmt.Errorf("rule %s last evaluated at %s", r.Name, r.LastEvaluation)
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func getJSON(t *testing.T, url string, out any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, url)
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(out))
+}
