@@ -41,6 +41,11 @@ type Config struct {
 	// RawPayload also keeps each event's original JSON in log.record.original.
 	RawPayload bool `mapstructure:"raw_payload"`
 
+	// MaxInFlightBytes bounds the request bytes read and converted at once;
+	// past it requests are answered 503 with Retry-After. 0 means 16 times
+	// max_request_body_size.
+	MaxInFlightBytes int64 `mapstructure:"max_in_flight_bytes"`
+
 	// Metrics configures the counters the receiver emits when it is also in
 	// a metrics pipeline.
 	Metrics MetricsConfig `mapstructure:"metrics"`
@@ -90,6 +95,9 @@ func (cfg *Config) Validate() error {
 	if _, err := loadLocation(cfg.Timezone); err != nil {
 		errs = append(errs, err)
 	}
+	if cfg.MaxInFlightBytes < 0 || (cfg.MaxInFlightBytes > 0 && cfg.MaxInFlightBytes < cfg.maxBodySize()) {
+		errs = append(errs, fmt.Errorf("max_in_flight_bytes (%d) must be 0 (16 times max_request_body_size) or at least max_request_body_size (%d), or no largest request could ever pass", cfg.MaxInFlightBytes, cfg.maxBodySize()))
+	}
 	if cfg.Metrics.Interval <= 0 {
 		errs = append(errs, fmt.Errorf("metrics.interval must be positive, not %s", cfg.Metrics.Interval))
 	}
@@ -99,6 +107,26 @@ func (cfg *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// maxBodySize is max_request_body_size as confighttp applies it: 0 or less
+// means confighttp's own default.
+func (cfg *Config) maxBodySize() int64 {
+	if cfg.MaxRequestBodySize <= 0 {
+		return confighttpDefaultMaxBodySize
+	}
+	return cfg.MaxRequestBodySize
+}
+
+// confighttpDefaultMaxBodySize is what confighttp applies when
+// max_request_body_size is 0 (20 MiB).
+const confighttpDefaultMaxBodySize = 20 << 20
+
+func (cfg *Config) maxInFlightBytes() int64 {
+	if cfg.MaxInFlightBytes > 0 {
+		return cfg.MaxInFlightBytes
+	}
+	return inFlightPerMaxBody * cfg.maxBodySize()
 }
 
 // accountName is what an account may be called: it becomes an attribute

@@ -41,6 +41,7 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, 30*time.Second, cfg.ReadTimeout, "ours: slow clients are cut")
 	assert.Equal(t, int64(1<<20), cfg.MaxRequestBodySize, "ours: bounds the memory of one request")
 	assert.Equal(t, 10*time.Second, cfg.Metrics.Interval)
+	assert.Equal(t, int64(16<<20), cfg.maxInFlightBytes(), "16 bodies of the largest size")
 	assert.Equal(t, counters.DefaultDomains, cfg.Metrics.Domains)
 	assert.Len(t, cfg.Metrics.Domains, 20)
 }
@@ -56,6 +57,7 @@ func TestConfigEveryOption(t *testing.T) {
 	assert.Equal(t, int64(4194304), cfg.MaxRequestBodySize)
 	assert.Equal(t, 10*time.Second, cfg.ReadTimeout)
 	assert.True(t, cfg.IncludeMetadata)
+	assert.Equal(t, int64(32<<20), cfg.maxInFlightBytes())
 	assert.Equal(t, 30*time.Second, cfg.Metrics.Interval)
 	assert.Equal(t, []string{"gmail.com", "Tienda.example.CO"}, cfg.Metrics.Domains, "a list replaces the default one")
 }
@@ -83,6 +85,7 @@ func TestConfigValidationErrors(t *testing.T) {
 		"bad_timezone":         `timezone "Mars/Olympus_Mons" is not a known IANA zone`,
 		"empty_timezone":       "timezone must not be empty",
 		"bad_metrics_interval": "metrics.interval must be positive, not 0s",
+		"small_in_flight":      "max_in_flight_bytes (1000) must be 0 (16 times max_request_body_size) or at least max_request_body_size (1048576)",
 		"bad_metrics_domain":   `metrics.domains[1] "x@gmail.com" is not a domain`,
 	}
 	for name, want := range tests {

@@ -30,13 +30,18 @@ const attrAccount = "opptima.account"
 type webhookHandler struct {
 	next      consumer.Logs     // nil when the receiver is in no logs pipeline
 	counter   *counters.Counter // nil when it is in no metrics pipeline
+	admission *admission
+	maxBody   int64
 	obsreport *receiverhelper.ObsReport
 	converter *opptima.Converter
 	keys      *keyChecker
 }
 
-func newWebhookHandler(next consumer.Logs, counter *counters.Counter, obsreport *receiverhelper.ObsReport, converter *opptima.Converter, keys *keyChecker) *webhookHandler {
-	return &webhookHandler{next: next, counter: counter, obsreport: obsreport, converter: converter, keys: keys}
+func newWebhookHandler(cfg *Config, next consumer.Logs, counter *counters.Counter, obsreport *receiverhelper.ObsReport, converter *opptima.Converter) *webhookHandler {
+	return &webhookHandler{
+		next: next, counter: counter, obsreport: obsreport, converter: converter,
+		keys: newKeyChecker(cfg), admission: newAdmission(cfg), maxBody: cfg.maxBodySize(),
+	}
 }
 
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -59,6 +64,12 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		httperr.Write(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
 		return
 	}
+	reserved, ok := h.admission.reserve(req, h.maxBody)
+	if !ok {
+		httperr.Write(w, http.StatusServiceUnavailable, "too many bytes are being converted at once (max_in_flight_bytes): retry later")
+		return
+	}
+	defer func() { h.admission.release(reserved) }()
 	buf := bodyBuffers.Get().(*bytes.Buffer)
 	defer putBodyBuffer(buf)
 	if req.ContentLength > 0 && req.ContentLength <= maxPresize {
@@ -73,6 +84,10 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		}
 		httperr.Write(w, http.StatusBadRequest, "cannot read the body: "+err.Error())
 		return
+	}
+	if size := int64(len(body)); size < reserved { // a body of unknown length claimed the most it could be
+		h.admission.release(reserved - size)
+		reserved = size
 	}
 
 	var outcomes *[]opptima.Outcome

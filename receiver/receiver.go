@@ -92,7 +92,7 @@ func (r *webhookReceiver) start(ctx context.Context, host component.Host) error 
 	if r.nextMetrics != nil {
 		r.counter = counters.New(r.cfg.Metrics.Domains, started)
 	}
-	r.handler = newWebhookHandler(r.nextLogs, r.counter, r.obsreport, r.converter, newKeyChecker(r.cfg))
+	r.handler = newWebhookHandler(r.cfg, r.nextLogs, r.counter, r.obsreport, r.converter)
 	route := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.URL.Path != r.cfg.Path {
 			notFound(w, req)
