@@ -17,7 +17,7 @@ OTELCOL := $(BUILD)/otelcol-opptima
 # The Collector is rebuilt when the receiver or the build config changes.
 RECEIVER_SOURCES := $(shell find receiver internal -name '*.go' -not -name '*_test.go') go.mod go.sum builder-config.yaml
 
-.PHONY: run build test unit-test e2e-test rules-test generate bench fuzz tools promtool clean
+.PHONY: run build image manifests test unit-test e2e-test rules-test generate bench fuzz tools promtool container-tools clean
 
 ## run: build the Collector if stale and run it with examples/local.yaml
 run: $(OTELCOL)
@@ -31,7 +31,7 @@ run: $(OTELCOL)
 build: $(OTELCOL)
 
 $(OTELCOL): $(OCB) $(RECEIVER_SOURCES)
-	$(OCB) --config builder-config.yaml
+	CGO_ENABLED=0 $(OCB) --config builder-config.yaml
 	@touch $@
 
 $(OCB):
@@ -42,6 +42,32 @@ $(VLOGS):
 
 $(VMALERT):
 	GOBIN=$(TOOLS) $(GO) install github.com/VictoriaMetrics/VictoriaMetrics/app/vmalert@$(VM_VERSION)
+
+## image: build the otelcol-opptima container image (podman, else docker)
+IMAGE ?= otelcol-opptima:0.1.0
+IMAGE_CONTEXT := $(BUILD)/image
+image: $(OTELCOL) container-tools
+	rm -rf $(IMAGE_CONTEXT) && mkdir -p $(IMAGE_CONTEXT)/queue
+	cp $(OTELCOL) $(IMAGE_CONTEXT)/otelcol-opptima
+	cp /etc/ssl/certs/ca-certificates.crt $(IMAGE_CONTEXT)/ca-certificates.crt
+	cp examples/production.yaml $(IMAGE_CONTEXT)/config.yaml
+	if command -v podman >/dev/null 2>&1; then podman --storage-driver vfs build --isolation chroot -f Containerfile -t $(IMAGE) $(IMAGE_CONTEXT); \
+	else docker build -f Containerfile -t $(IMAGE) $(IMAGE_CONTEXT); fi
+
+## container-tools: podman, HAProxy and CA certificates from Debian when missing
+container-tools:
+	@{ command -v docker >/dev/null 2>&1 || command -v podman >/dev/null 2>&1; } && command -v haproxy >/dev/null 2>&1 \
+	  && [ -f /etc/ssl/certs/ca-certificates.crt ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends podman haproxy ca-certificates >/dev/null; }
+
+## manifests: write the production config into the Kubernetes ConfigMap
+manifests: deploy/kubernetes/configmap.yaml
+deploy/kubernetes/configmap.yaml: examples/production.yaml
+	{ echo '# Generated from examples/production.yaml by `make manifests`: edit that file.'; \
+	  echo 'apiVersion: v1'; echo 'kind: ConfigMap'; echo 'metadata:'; echo '  name: otelcol-opptima'; \
+	  echo 'data:'; echo '  config.yaml: |'; sed 's/^/    /; s/^    $$//' $<; } > $@
 
 ## promtool: install Debian's prometheus package (promtool and the prometheus server) when missing
 promtool:
@@ -57,7 +83,7 @@ test: rules-test unit-test e2e-test
 
 unit-test:
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./receiver/... ./internal/...
+	$(GO) test -race -count=1 ./receiver/... ./internal/... ./deploy/...
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./internal/... ./receiver/...
 	$(MAKE) fuzz FUZZTIME=5s
 

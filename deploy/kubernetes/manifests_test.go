@@ -1,0 +1,232 @@
+// Package kubernetes holds the Kubernetes manifests of otelcol-opptima and
+// the test that they are valid and agree with each other and with
+// examples/production.yaml. No cluster runs here: the manifests are decoded
+// strictly into the Kubernetes API types (an unknown or misspelt field is an
+// error) and their pieces compared.
+package kubernetes
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"sigs.k8s.io/yaml"
+)
+
+// decodeStrict reads every document of a manifest file into the type its
+// kind names, failing on any field the API does not have.
+func decodeStrict(t *testing.T, file string) []any {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var objects []any
+	for _, doc := range bytes.Split(data, []byte("\n---\n")) {
+		var meta struct {
+			Kind string `json:"kind"`
+		}
+		require.NoError(t, yaml.Unmarshal(doc, &meta), file)
+		var obj any
+		switch meta.Kind {
+		case "Namespace":
+			obj = &corev1.Namespace{}
+		case "ConfigMap":
+			obj = &corev1.ConfigMap{}
+		case "Secret":
+			obj = &corev1.Secret{}
+		case "Service":
+			obj = &corev1.Service{}
+		case "StatefulSet":
+			obj = &appsv1.StatefulSet{}
+		case "PodDisruptionBudget":
+			obj = &policyv1.PodDisruptionBudget{}
+		case "Ingress":
+			obj = &networkingv1.Ingress{}
+		default:
+			t.Fatalf("%s: kind %q is not one this test knows", file, meta.Kind)
+		}
+		require.NoError(t, yaml.UnmarshalStrict(doc, obj), "%s (%s)", file, meta.Kind)
+		objects = append(objects, obj)
+	}
+	return objects
+}
+
+// manifests decodes every file kustomization.yaml lists.
+type manifests struct {
+	configMap   *corev1.ConfigMap
+	secret      *corev1.Secret
+	services    []*corev1.Service
+	statefulSet *appsv1.StatefulSet
+	pdb         *policyv1.PodDisruptionBudget
+	ingress     *networkingv1.Ingress
+}
+
+func load(t *testing.T) manifests {
+	t.Helper()
+	var kustomization struct {
+		Resources []string `json:"resources"`
+	}
+	data, err := os.ReadFile("kustomization.yaml")
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(data, &kustomization))
+	var m manifests
+	for _, file := range kustomization.Resources {
+		for _, obj := range decodeStrict(t, file) {
+			switch o := obj.(type) {
+			case *corev1.ConfigMap:
+				m.configMap = o
+			case *corev1.Secret:
+				m.secret = o
+			case *corev1.Service:
+				m.services = append(m.services, o)
+			case *appsv1.StatefulSet:
+				m.statefulSet = o
+			case *policyv1.PodDisruptionBudget:
+				m.pdb = o
+			case *networkingv1.Ingress:
+				m.ingress = o
+			}
+		}
+	}
+	require.NotNil(t, m.configMap)
+	require.NotNil(t, m.secret)
+	require.NotNil(t, m.statefulSet)
+	require.NotNil(t, m.pdb)
+	require.NotNil(t, m.ingress)
+	return m
+}
+
+// productionConfig is examples/production.yaml, which the ConfigMap carries.
+func productionConfig(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "production.yaml"))
+	require.NoError(t, err)
+	return string(data)
+}
+
+// envDefault returns the default of ${env:NAME:-default} in config.
+func envDefault(t *testing.T, config, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(`\$\{env:` + name + `:-([^}]*)\}`).FindStringSubmatch(config)
+	require.NotNil(t, m, "the config reads %s with a default", name)
+	return m[1]
+}
+
+func port(t *testing.T, hostPort string) int32 {
+	t.Helper()
+	p, err := strconv.Atoi(hostPort[strings.LastIndex(hostPort, ":")+1:])
+	require.NoError(t, err)
+	return int32(p)
+}
+
+func TestConfigMapIsTheProductionConfig(t *testing.T) {
+	m := load(t)
+	assert.Equal(t, productionConfig(t), m.configMap.Data["config.yaml"], "run `make manifests` after editing examples/production.yaml")
+}
+
+func TestPiecesAgree(t *testing.T) {
+	m := load(t)
+	config := productionConfig(t)
+	pod := m.statefulSet.Spec.Template.Spec
+	require.Len(t, pod.Containers, 1)
+	c := pod.Containers[0]
+	env := map[string]corev1.EnvVar{}
+	for _, e := range c.Env {
+		env[e.Name] = e
+	}
+
+	t.Run("probes hit health_check", func(t *testing.T) {
+		health := port(t, envDefault(t, config, "HEALTH_ENDPOINT"))
+		for _, probe := range []*corev1.Probe{c.ReadinessProbe, c.LivenessProbe} {
+			require.NotNil(t, probe)
+			require.NotNil(t, probe.HTTPGet)
+			assert.Equal(t, "/", probe.HTTPGet.Path)
+			assert.Equal(t, health, containerPort(t, c, probe.HTTPGet.Port.String()))
+		}
+	})
+	t.Run("container ports are the config's", func(t *testing.T) {
+		assert.Equal(t, port(t, envDefault(t, config, "OPPTIMA_ENDPOINT")), containerPort(t, c, "webhook"))
+		assert.Equal(t, port(t, envDefault(t, config, "HEALTH_ENDPOINT")), containerPort(t, c, "health"))
+		for _, svc := range m.services {
+			for _, p := range svc.Spec.Ports {
+				containerPort(t, c, p.TargetPort.String()) // every target is a named container port
+			}
+		}
+		assert.Equal(t, "webhook", m.ingress.Spec.Rules[0].HTTP.Paths[0].Backend.Service.Port.Name)
+	})
+	t.Run("the secret holds every env var the config needs", func(t *testing.T) {
+		required := regexp.MustCompile(`\$\{env:([A-Z_]+)\}`).FindAllStringSubmatch(config, -1)
+		require.NotEmpty(t, required)
+		for _, r := range required {
+			e, ok := env[r[1]]
+			if assert.True(t, ok, "the pod sets %s", r[1]) && e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+				assert.Equal(t, m.secret.Name, e.ValueFrom.SecretKeyRef.Name)
+				assert.Contains(t, m.secret.StringData, e.ValueFrom.SecretKeyRef.Key)
+			}
+		}
+		for _, secretEnv := range []string{"OPPTIMA_API_KEY", "LOKI_USERNAME", "LOKI_PASSWORD"} {
+			assert.Contains(t, config, "${env:"+secretEnv, "the config reads %s", secretEnv)
+			assert.NotNil(t, env[secretEnv].ValueFrom, "%s comes from the Secret, not a literal", secretEnv)
+			assert.Contains(t, m.secret.StringData, secretEnv)
+		}
+	})
+	t.Run("the queue is on the claimed volume", func(t *testing.T) {
+		queueDir := envDefault(t, config, "QUEUE_DIR")
+		_, overridden := env["QUEUE_DIR"]
+		require.False(t, overridden)
+		var mounted bool
+		for _, vm := range c.VolumeMounts {
+			if vm.MountPath == queueDir {
+				mounted = true
+				require.Len(t, m.statefulSet.Spec.VolumeClaimTemplates, 1)
+				assert.Equal(t, m.statefulSet.Spec.VolumeClaimTemplates[0].Name, vm.Name)
+			}
+		}
+		assert.True(t, mounted, "a volume claim is mounted at %s", queueDir)
+	})
+	t.Run("two replicas, one may go", func(t *testing.T) {
+		assert.Equal(t, int32(2), *m.statefulSet.Spec.Replicas)
+		assert.Equal(t, 1, m.pdb.Spec.MinAvailable.IntValue())
+		assert.Equal(t, m.statefulSet.Spec.Selector.MatchLabels, m.pdb.Spec.Selector.MatchLabels)
+	})
+	t.Run("hardened", func(t *testing.T) {
+		require.NotNil(t, pod.SecurityContext)
+		assert.True(t, *pod.SecurityContext.RunAsNonRoot)
+		assert.NotZero(t, *pod.SecurityContext.RunAsUser)
+		require.NotNil(t, c.SecurityContext)
+		assert.True(t, *c.SecurityContext.ReadOnlyRootFilesystem)
+		assert.False(t, *c.SecurityContext.AllowPrivilegeEscalation)
+		assert.Contains(t, c.SecurityContext.Capabilities.Drop, corev1.Capability("ALL"))
+		assert.NotEmpty(t, m.ingress.Spec.TLS, "the webhook is served over TLS")
+	})
+	t.Run("memory limit for memory_limiter", func(t *testing.T) {
+		limit, ok := c.Resources.Limits[corev1.ResourceMemory]
+		require.True(t, ok, "memory_limiter's limit_percentage needs a container limit")
+		request := c.Resources.Requests[corev1.ResourceMemory]
+		assert.LessOrEqual(t, request.Cmp(limit), 0)
+		assert.Contains(t, config, "limit_percentage: 80")
+		// Worst case the receiver converts 16 MiB of bodies at ~23x: under 80%.
+		assert.Less(t, int64(16*23)<<20, limit.Value()*80/100)
+	})
+}
+
+// containerPort returns the number of a named (or numbered) container port.
+func containerPort(t *testing.T, c corev1.Container, name string) int32 {
+	t.Helper()
+	for _, p := range c.Ports {
+		if p.Name == name || strconv.Itoa(int(p.ContainerPort)) == name {
+			return p.ContainerPort
+		}
+	}
+	t.Fatalf("no container port %q", name)
+	return 0
+}

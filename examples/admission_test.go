@@ -1,0 +1,124 @@
+package examples
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// worstCaseBody is a body just under the default 1 MiB limit made of the
+// smallest events, the body that costs the most memory per byte.
+func worstCaseBody() []byte {
+	const event = `{"event":"x"},`
+	n := (1<<20 - 2) / len(event)
+	return []byte("[" + strings.TrimSuffix(strings.Repeat(event, n), ",") + "]")
+}
+
+// worstCaseLoad posts one worst-case body from each of 256 connections at
+// once, each resent after a 503 until it is taken, to a Collector with the
+// receiver's defaults (plus receiverExtra) and a nop exporter, and returns
+// the Collector's peak RSS in MiB and the 503s answered.
+func worstCaseLoad(t *testing.T, receiverExtra string) (peakMiB float64, refused int64) {
+	t.Helper()
+	config := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(config, []byte(`
+receivers:
+  opptima:
+    endpoint: ${env:OPPTIMA_ENDPOINT}
+    api_keys: ["${env:OPPTIMA_API_KEY}"]
+`+receiverExtra+`
+exporters:
+  nop:
+extensions:
+  health_check:
+    endpoint: ${env:HEALTH_ENDPOINT}
+service:
+  extensions: [health_check]
+  telemetry: {metrics: {level: none}}
+  pipelines:
+    logs: {receivers: [opptima], exporters: [nop]}
+`), 0o600))
+	col := startCollector(t, config, nil)
+	body := worstCaseBody()
+	client := &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}}
+	start := make(chan struct{})
+	var accepted, status503 atomic.Int64
+	var wg sync.WaitGroup
+	for range 256 {
+		wg.Go(func() {
+			<-start
+			for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); {
+				req, _ := http.NewRequest(http.MethodPost, col.webhook, strings.NewReader(string(body)))
+				req.Header.Set("Authorization", "Bearer "+testAPIKey)
+				resp, err := client.Do(req)
+				if err != nil {
+					t.Errorf("connection dropped: %v", err)
+					return
+				}
+				resp.Body.Close()
+				switch resp.StatusCode {
+				case http.StatusOK:
+					accepted.Add(1)
+					return
+				case http.StatusServiceUnavailable:
+					status503.Add(1)
+					time.Sleep(200 * time.Millisecond)
+				default:
+					t.Errorf("answered %d", resp.StatusCode)
+					return
+				}
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	assert.Equal(t, int64(256), accepted.Load(), "every body is taken in the end")
+	return statusMiB(t, col.cmd.Process.Pid, "VmHWM:"), status503.Load()
+}
+
+func statusMiB(t *testing.T, pid int, field string) float64 {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, field) {
+			var kb float64
+			_, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, field)), "%f kB", &kb)
+			require.NoError(t, err)
+			return kb / 1024
+		}
+	}
+	t.Fatalf("%s not in /proc/%d/status", field, pid)
+	return 0
+}
+
+// TestAdmissionBoundsMemory: 256 connections each posting a worst-case
+// 1 MiB body at once. With the receiver's defaults the Collector's peak RSS
+// stays under 512 MiB; what does not fit is answered 503 and taken on a
+// resend, and no connection is dropped.
+func TestAdmissionBoundsMemory(t *testing.T) {
+	peak, refused := worstCaseLoad(t, "")
+	t.Logf("peak RSS %.0f MiB with the defaults; %d answers were 503 and resent", peak, refused)
+	assert.Less(t, peak, 512.0)
+	assert.Positive(t, refused, "the bound was reached")
+}
+
+// TestWithoutAdmissionBound measures the same load with the bound lifted,
+// for RELIABILITY.md. It needs several GB, so it runs only when asked:
+// OPPTIMA_MEASURE_UNBOUNDED=1.
+func TestWithoutAdmissionBound(t *testing.T) {
+	if os.Getenv("OPPTIMA_MEASURE_UNBOUNDED") == "" {
+		t.Skip("set OPPTIMA_MEASURE_UNBOUNDED=1 to measure the load without the bound (several GB)")
+	}
+	peak, refused := worstCaseLoad(t, "    max_in_flight_bytes: 1099511627776")
+	t.Logf("peak RSS %.0f MiB without the bound; %d answers were 503", peak, refused)
+}
