@@ -87,8 +87,9 @@ unit-test:
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./internal/... ./receiver/...
 	$(MAKE) fuzz FUZZTIME=5s
 
-e2e-test: $(OTELCOL) $(VLOGS) $(VMALERT) promtool
+e2e-test: $(OTELCOL) $(VLOGS) $(VMALERT) promtool image
 	OPPTIMA_E2E=1 OTELCOL_BIN=$(OTELCOL) VICTORIA_LOGS_BIN=$(VLOGS) VMALERT_BIN=$(VMALERT) PROMETHEUS_BIN=$$(command -v prometheus) \
+	  PODMAN_BIN=$$(command -v podman) HAPROXY_BIN=$$(command -v haproxy) IMAGE=$(IMAGE) \
 	  $(GO) test -count=1 -timeout 20m ./examples/...
 
 rules-test: promtool
