@@ -16,10 +16,11 @@ type admission struct {
 	inFlight atomic.Int64
 }
 
-// inFlightPerMaxBody is the default bound in maximum-size bodies: 16 worst
-// cases of the default 1 MiB limit convert in some 370 MiB, and 16 MiB
-// still admits some 30,000 of Opptima's half-KiB events at once.
-const inFlightPerMaxBody = 16
+// inFlightPerMaxBody is the default bound in maximum-size bodies: 8 worst
+// cases of the default 1 MiB limit convert in some 190 MiB (the garbage
+// collector lets the heap grow to about twice that), and 8 MiB still admits
+// some 16,000 of Opptima's half-KiB events at once.
+const inFlightPerMaxBody = 8
 
 func newAdmission(cfg *Config) *admission {
 	return &admission{limit: cfg.maxInFlightBytes()}

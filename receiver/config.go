@@ -42,7 +42,7 @@ type Config struct {
 	RawPayload bool `mapstructure:"raw_payload"`
 
 	// MaxInFlightBytes bounds the request bytes read and converted at once;
-	// past it requests are answered 503 with Retry-After. 0 means 16 times
+	// past it requests are answered 503 with Retry-After. 0 means 8 times
 	// max_request_body_size.
 	MaxInFlightBytes int64 `mapstructure:"max_in_flight_bytes"`
 
@@ -96,7 +96,7 @@ func (cfg *Config) Validate() error {
 		errs = append(errs, err)
 	}
 	if cfg.MaxInFlightBytes < 0 || (cfg.MaxInFlightBytes > 0 && cfg.MaxInFlightBytes < cfg.maxBodySize()) {
-		errs = append(errs, fmt.Errorf("max_in_flight_bytes (%d) must be 0 (16 times max_request_body_size) or at least max_request_body_size (%d), or no largest request could ever pass", cfg.MaxInFlightBytes, cfg.maxBodySize()))
+		errs = append(errs, fmt.Errorf("max_in_flight_bytes (%d) must be 0 (8 times max_request_body_size) or at least max_request_body_size (%d), or no largest request could ever pass", cfg.MaxInFlightBytes, cfg.maxBodySize()))
 	}
 	if cfg.Metrics.Interval <= 0 {
 		errs = append(errs, fmt.Errorf("metrics.interval must be positive, not %s", cfg.Metrics.Interval))

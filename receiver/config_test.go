@@ -41,7 +41,7 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, 30*time.Second, cfg.ReadTimeout, "ours: slow clients are cut")
 	assert.Equal(t, int64(1<<20), cfg.MaxRequestBodySize, "ours: bounds the memory of one request")
 	assert.Equal(t, 10*time.Second, cfg.Metrics.Interval)
-	assert.Equal(t, int64(16<<20), cfg.maxInFlightBytes(), "16 bodies of the largest size")
+	assert.Equal(t, int64(8<<20), cfg.maxInFlightBytes(), "8 bodies of the largest size")
 	assert.Equal(t, counters.DefaultDomains, cfg.Metrics.Domains)
 	assert.Len(t, cfg.Metrics.Domains, 20)
 }
@@ -85,7 +85,7 @@ func TestConfigValidationErrors(t *testing.T) {
 		"bad_timezone":         `timezone "Mars/Olympus_Mons" is not a known IANA zone`,
 		"empty_timezone":       "timezone must not be empty",
 		"bad_metrics_interval": "metrics.interval must be positive, not 0s",
-		"small_in_flight":      "max_in_flight_bytes (1000) must be 0 (16 times max_request_body_size) or at least max_request_body_size (1048576)",
+		"small_in_flight":      "max_in_flight_bytes (1000) must be 0 (8 times max_request_body_size) or at least max_request_body_size (1048576)",
 		"bad_metrics_domain":   `metrics.domains[1] "x@gmail.com" is not a domain`,
 	}
 	for name, want := range tests {
