@@ -93,8 +93,8 @@ e2e-test: $(OTELCOL) $(VLOGS) $(VMALERT) promtool image
 	  $(GO) test -count=1 -timeout 20m ./examples/...
 
 rules-test: promtool
-	promtool check rules examples/alerts/bounce-rate.rules.yml
-	promtool test rules examples/alerts/bounce-rate.test.yml
+	promtool check rules examples/alerts/bounce-rate.rules.yml examples/alerts/collector.rules.yml
+	promtool test rules examples/alerts/bounce-rate.test.yml examples/alerts/collector.test.yml
 
 ## bench: decode+map micro-benchmarks (ratio to encoding/json), then the load benchmark (bench/)
 bench: $(OTELCOL)

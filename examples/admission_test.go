@@ -2,9 +2,11 @@ package examples
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,9 +28,12 @@ func worstCaseBody() []byte {
 // worstCaseLoad posts one worst-case body from each of 256 connections at
 // once, each resent after a 503 until it is taken, to a Collector with the
 // receiver's defaults (plus receiverExtra) and a nop exporter, and returns
-// the Collector's peak RSS in MiB and the 503s answered.
-func worstCaseLoad(t *testing.T, receiverExtra string) (peakMiB float64, refused int64) {
+// the Collector's peak RSS in MiB, the 503s answered and the 503s its own
+// telemetry counted.
+func worstCaseLoad(t *testing.T, receiverExtra string) (peakMiB float64, refused, counted int64) {
 	t.Helper()
+	telemetryAddr := freeAddr(t)
+	telemetryHost, telemetryPort, _ := strings.Cut(telemetryAddr, ":")
 	config := filepath.Join(t.TempDir(), "config.yaml")
 	require.NoError(t, os.WriteFile(config, []byte(`
 receivers:
@@ -43,7 +48,10 @@ extensions:
     endpoint: ${env:HEALTH_ENDPOINT}
 service:
   extensions: [health_check]
-  telemetry: {metrics: {level: none}}
+  telemetry:
+    metrics:
+      readers:
+        - pull: {exporter: {prometheus: {host: `+telemetryHost+`, port: `+telemetryPort+`}}}
   pipelines:
     logs: {receivers: [opptima], exporters: [nop]}
 `), 0o600))
@@ -82,7 +90,26 @@ service:
 	close(start)
 	wg.Wait()
 	assert.Equal(t, int64(256), accepted.Load(), "every body is taken in the end")
-	return statusMiB(t, col.cmd.Process.Pid, "VmHWM:"), status503.Load()
+	return statusMiB(t, col.cmd.Process.Pid, "VmHWM:"), status503.Load(), scrapeCounter(t, "http://"+telemetryAddr+"/metrics", "otelcol_receiver_opptima_requests_retry_later")
+}
+
+// scrapeCounter sums the samples of one counter on a Prometheus endpoint.
+func scrapeCounter(t *testing.T, url, name string) int64 {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	var total float64
+	for _, line := range strings.Split(string(body), "\n") {
+		if strings.HasPrefix(line, name+"{") || strings.HasPrefix(line, name+" ") {
+			v, err := strconv.ParseFloat(line[strings.LastIndex(line, " ")+1:], 64)
+			require.NoError(t, err)
+			total += v
+		}
+	}
+	return int64(total)
 }
 
 func statusMiB(t *testing.T, pid int, field string) float64 {
@@ -106,10 +133,11 @@ func statusMiB(t *testing.T, pid int, field string) float64 {
 // stays under 512 MiB; what does not fit is answered 503 and taken on a
 // resend, and no connection is dropped.
 func TestAdmissionBoundsMemory(t *testing.T) {
-	peak, refused := worstCaseLoad(t, "")
+	peak, refused, counted := worstCaseLoad(t, "")
 	t.Logf("peak RSS %.0f MiB with the defaults; %d answers were 503 and resent", peak, refused)
 	assert.Less(t, peak, 512.0)
 	assert.Positive(t, refused, "the bound was reached")
+	assert.Equal(t, refused, counted, "otelcol_receiver_opptima_requests_retry_later counts every 503")
 }
 
 // TestWithoutAdmissionBound measures the same load with the bound lifted,
@@ -119,6 +147,6 @@ func TestWithoutAdmissionBound(t *testing.T) {
 	if os.Getenv("OPPTIMA_MEASURE_UNBOUNDED") == "" {
 		t.Skip("set OPPTIMA_MEASURE_UNBOUNDED=1 to measure the load without the bound (several GB)")
 	}
-	peak, refused := worstCaseLoad(t, "    max_in_flight_bytes: 1099511627776")
+	peak, refused, _ := worstCaseLoad(t, "    max_in_flight_bytes: 1099511627776")
 	t.Logf("peak RSS %.0f MiB without the bound; %d answers were 503", peak, refused)
 }

@@ -22,6 +22,10 @@ type opptimaSender struct {
 	acks         atomic.Int64
 	status503    atomic.Int64
 	failures     atomic.Int64 // connection errors: the Collector was down
+	otherErrors  atomic.Int64 // other answers than 200 and 503 (a proxy's 502), resent too
+
+	pace  time.Duration     // pause of each connection between events, to spread the load
+	onAck func(http.Header) // sees the headers of each 200
 }
 
 func (s *opptimaSender) run(t *testing.T, n, workers int, deadline time.Duration) {
@@ -52,13 +56,20 @@ func (s *opptimaSender) run(t *testing.T, n, workers int, deadline time.Duration
 					if resp.StatusCode == http.StatusOK {
 						s.acknowledged.Store(fmt.Sprint(relid), true)
 						s.acks.Add(1)
+						if s.onAck != nil {
+							s.onAck(resp.Header)
+						}
+						time.Sleep(s.pace)
 						break
 					}
-					if resp.StatusCode == http.StatusServiceUnavailable {
+					switch {
+					case resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Content-Type") == "application/json":
 						s.status503.Add(1)
 						if resp.Header.Get("Retry-After") == "" {
 							t.Errorf("503 without Retry-After")
 						}
+					default: // not the receiver's answer: a proxy with no server to give it to
+						s.otherErrors.Add(1)
 					}
 					time.Sleep(50 * time.Millisecond)
 				}
@@ -104,7 +115,9 @@ func (s *opptimaSender) delivered(t *testing.T, vlogs string) (lost, duplicates 
 }
 
 func productionEnv(t *testing.T, vlogs, queueDir string, extra map[string]string) map[string]string {
-	env := map[string]string{"OTLP_LOGS_ENDPOINT": vlogs + "/insert/opentelemetry", "QUEUE_DIR": queueDir}
+	_, telemetryPort, _ := strings.Cut(freeAddr(t), ":")
+	env := map[string]string{"OTLP_LOGS_ENDPOINT": vlogs + "/insert/opentelemetry", "QUEUE_DIR": queueDir,
+		"TELEMETRY_HOST": "127.0.0.1", "TELEMETRY_PORT": telemetryPort}
 	for k, v := range extra {
 		env[k] = v
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/opptimaotel/opptimareceiver/internal/counters"
 	"github.com/opptimaotel/opptimareceiver/internal/httperr"
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
+	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 )
 
 const dataFormat = "opptima_json"
@@ -33,13 +34,14 @@ type webhookHandler struct {
 	admission *admission
 	maxBody   int64
 	obsreport *receiverhelper.ObsReport
+	telemetry *metadata.TelemetryBuilder
 	converter *opptima.Converter
 	keys      *keyChecker
 }
 
-func newWebhookHandler(cfg *Config, next consumer.Logs, counter *counters.Counter, obsreport *receiverhelper.ObsReport, converter *opptima.Converter) *webhookHandler {
+func newWebhookHandler(cfg *Config, next consumer.Logs, counter *counters.Counter, obsreport *receiverhelper.ObsReport, telemetry *metadata.TelemetryBuilder, converter *opptima.Converter) *webhookHandler {
 	return &webhookHandler{
-		next: next, counter: counter, obsreport: obsreport, converter: converter,
+		next: next, counter: counter, obsreport: obsreport, telemetry: telemetry, converter: converter,
 		keys: newKeyChecker(cfg), admission: newAdmission(cfg), maxBody: cfg.maxBodySize(),
 	}
 }
@@ -66,6 +68,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	reserved, ok := h.admission.reserve(req, h.maxBody)
 	if !ok {
+		h.telemetry.ReceiverOpptimaRequestsRetryLater.Add(req.Context(), 1)
 		httperr.Write(w, http.StatusServiceUnavailable, "too many bytes are being converted at once (max_in_flight_bytes): retry later")
 		return
 	}
@@ -110,7 +113,11 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		err = h.next.ConsumeLogs(ctx, logs)
 		h.obsreport.EndLogsOp(ctx, dataFormat, count, err)
 		if err != nil {
-			httperr.Write(w, httperr.StatusFromConsumeError(err), "the pipeline did not take the events: "+err.Error())
+			status := httperr.StatusFromConsumeError(err)
+			if status == http.StatusServiceUnavailable {
+				h.telemetry.ReceiverOpptimaRequestsRetryLater.Add(req.Context(), 1)
+			}
+			httperr.Write(w, status, "the pipeline did not take the events: "+err.Error())
 			return
 		}
 	}

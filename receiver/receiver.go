@@ -28,6 +28,7 @@ type webhookReceiver struct {
 	cfg       *Config
 	settings  receiver.Settings
 	obsreport *receiverhelper.ObsReport
+	telemetry *metadata.TelemetryBuilder
 	converter *opptima.Converter
 
 	// Set by the factory before Start: either may be nil.
@@ -59,10 +60,15 @@ func newWebhookReceiver(cfg *Config, set receiver.Settings) (*webhookReceiver, e
 	if err != nil {
 		return nil, err
 	}
+	telemetry, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, err
+	}
 	return &webhookReceiver{
 		cfg:       cfg,
 		settings:  set,
 		obsreport: obsreport,
+		telemetry: telemetry,
 		converter: opptima.NewConverter(opptima.Options{
 			Location:     loc,
 			RawPayload:   cfg.RawPayload,
@@ -92,7 +98,7 @@ func (r *webhookReceiver) start(ctx context.Context, host component.Host) error 
 	if r.nextMetrics != nil {
 		r.counter = counters.New(r.cfg.Metrics.Domains, started)
 	}
-	r.handler = newWebhookHandler(r.cfg, r.nextLogs, r.counter, r.obsreport, r.converter)
+	r.handler = newWebhookHandler(r.cfg, r.nextLogs, r.counter, r.obsreport, r.telemetry, r.converter)
 	route := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.URL.Path != r.cfg.Path {
 			notFound(w, req)
@@ -142,6 +148,7 @@ func (r *webhookReceiver) shutdown(ctx context.Context) error {
 	if r.counter != nil {
 		err = errors.Join(err, r.emit(ctx, true))
 	}
+	r.telemetry.Shutdown()
 	return err
 }
 

@@ -24,7 +24,7 @@ import (
 
 // startObservedServer is startServer with real internal telemetry and a log
 // observer at debug level, so tests can read what the receiver reports.
-func startObservedServer(t *testing.T, next consumer.Logs) (string, *componenttest.Telemetry, *observer.ObservedLogs) {
+func startObservedServer(t *testing.T, next consumer.Logs, edits ...func(*Config)) (string, *componenttest.Telemetry, *observer.ObservedLogs) {
 	t.Helper()
 	tel := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
@@ -38,6 +38,9 @@ func startObservedServer(t *testing.T, next consumer.Logs) (string, *componentte
 	cfg := NewFactory().CreateDefaultConfig().(*Config)
 	cfg.NetAddr.Endpoint = "127.0.0.1:0"
 	cfg.APIKeys = []configopaque.String{testKey}
+	for _, edit := range edits {
+		edit(cfg)
+	}
 	rcv, err := NewFactory().CreateLogs(context.Background(), set, cfg, next)
 	require.NoError(t, err)
 	require.NoError(t, rcv.Start(context.Background(), componenttest.NewNopHost()))
@@ -77,6 +80,22 @@ func TestObsReportCountsAcceptedAndRefused(t *testing.T) {
 			assert.Zero(t, sumOf(t, tel, "otelcol_receiver_accepted_log_records"))
 		}
 		assert.Equal(t, int64(3), sumOf(t, tel, "otelcol_receiver_failed_log_records")+sumOf(t, tel, "otelcol_receiver_refused_log_records"))
+		assert.Equal(t, int64(1), sumOf(t, tel, "otelcol_receiver_opptima_requests_retry_later"), "every 503 is counted")
+	})
+	t.Run("refused by the admission bound", func(t *testing.T) {
+		logs := &gatedLogs{gate: make(chan struct{}), entered: make(chan struct{}, 1)}
+		body := bodyOfSize(20 << 10)
+		url, tel, _ := startObservedServer(t, logs, func(cfg *Config) {
+			cfg.MaxRequestBodySize = 32 << 10
+			cfg.MaxInFlightBytes = 32 << 10
+		})
+		done := make(chan int)
+		go func() { status, _ := post(url, body); done <- status }()
+		<-logs.entered
+		require.Equal(t, http.StatusServiceUnavailable, send(t, http.MethodPost, url, body, bearer(testKey)).status)
+		close(logs.gate)
+		require.Equal(t, http.StatusOK, <-done)
+		assert.Equal(t, int64(1), sumOf(t, tel, "otelcol_receiver_opptima_requests_retry_later"), "every 503 is counted")
 	})
 }
 

@@ -156,6 +156,10 @@ func TestPiecesAgree(t *testing.T) {
 	t.Run("container ports are the config's", func(t *testing.T) {
 		assert.Equal(t, port(t, envDefault(t, config, "OPPTIMA_ENDPOINT")), containerPort(t, c, "webhook"))
 		assert.Equal(t, port(t, envDefault(t, config, "HEALTH_ENDPOINT")), containerPort(t, c, "health"))
+		telemetry, err := strconv.Atoi(envDefault(t, config, "TELEMETRY_PORT"))
+		require.NoError(t, err)
+		assert.Equal(t, int32(telemetry), containerPort(t, c, "metrics"))
+		assert.Equal(t, strconv.Itoa(telemetry), m.statefulSet.Spec.Template.Annotations["prometheus.io/port"])
 		for _, svc := range m.services {
 			for _, p := range svc.Spec.Ports {
 				containerPort(t, c, p.TargetPort.String()) // every target is a named container port

@@ -1,0 +1,151 @@
+package examples
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// replica is one otelcol-opptima behind the load balancer, with the
+// addresses and queue directory it keeps across restarts.
+type replica struct {
+	name, webhook, health, queueDir string
+	col                             *collector
+}
+
+func (r *replica) start(t *testing.T, vlogs string) {
+	t.Helper()
+	r.col = startCollectorOn(t, "production.yaml", r.webhook, r.health, productionEnv(t, vlogs, r.queueDir, nil))
+}
+
+// stop sends SIGTERM, or SIGKILL when hard, and waits for the exit.
+func (r *replica) stop(t *testing.T, hard bool) {
+	t.Helper()
+	if hard {
+		require.NoError(t, r.col.cmd.Process.Kill())
+	} else {
+		require.NoError(t, r.col.cmd.Process.Signal(syscall.SIGTERM))
+	}
+	select {
+	case <-r.col.done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s did not stop", r.name)
+	}
+}
+
+// startHAProxy runs HAProxy in front of the replicas: HTTP health checks on
+// each replica's health_check every 200 ms, a request whose connection
+// fails is redispatched to the other server, and every answer names the
+// server that gave it (X-Served-By).
+func startHAProxy(t *testing.T, bin string, replicas []*replica) string {
+	t.Helper()
+	front := freeAddr(t)
+	var servers strings.Builder
+	for _, r := range replicas {
+		_, healthPort, _ := strings.Cut(r.health, ":")
+		fmt.Fprintf(&servers, "    server %s %s check port %s inter 200ms fall 2 rise 2\n", r.name, r.webhook, healthPort)
+	}
+	config := `global
+    maxconn 1024
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 30s
+    timeout server 30s
+    retries 3
+    option redispatch
+frontend webhook
+    bind ` + front + `
+    default_backend replicas
+backend replicas
+    balance roundrobin
+    option httpchk GET /
+    http-check expect status 200
+    http-response set-header X-Served-By %s
+` + servers.String()
+	path := filepath.Join(t.TempDir(), "haproxy.cfg")
+	require.NoError(t, os.WriteFile(path, []byte(config), 0o600))
+	p := startProcess(t, bin, nil, "-db", "-f", path)
+	waitUntil(t, 30*time.Second, func() bool {
+		resp, err := http.Get("http://" + front + "/")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode != http.StatusServiceUnavailable // a replica answers (404 on /)
+	})
+	_ = p
+	return "http://" + front + "/opptima"
+}
+
+// TestTwoReplicasBehindHAProxyLoseNothing: HAProxy in front of two
+// replicas with examples/production.yaml (own queue each) and the real
+// VictoriaLogs. 3,000 distinct events from 16 connections through HAProxy,
+// the sender resending whatever was not answered 200. Replica A is killed
+// (-9) at a third of the load and restarted 5 s later on its queue; then
+// both are restarted with SIGTERM, one at a time. Every acknowledged event
+// must be in VictoriaLogs; duplicates are reported.
+func TestTwoReplicasBehindHAProxyLoseNothing(t *testing.T) {
+	haproxyBin := binary(t, "HAPROXY_BIN")
+	vlogs := startVictoriaLogs(t)
+	a := &replica{name: "a", webhook: freeAddr(t), health: freeAddr(t), queueDir: t.TempDir()}
+	b := &replica{name: "b", webhook: freeAddr(t), health: freeAddr(t), queueDir: t.TempDir()}
+	a.start(t, vlogs)
+	b.start(t, vlogs)
+	url := startHAProxy(t, haproxyBin, []*replica{a, b})
+
+	var mu sync.Mutex
+	served := map[string]int{}
+	var aDown bool
+	servedWhileADown := map[string]int{}
+	const n = 3000
+	sender := &opptimaSender{url: func() string { return url }, pace: 100 * time.Millisecond}
+	sender.onAck = func(h http.Header) {
+		mu.Lock()
+		defer mu.Unlock()
+		served[h.Get("X-Served-By")]++
+		if aDown {
+			servedWhileADown[h.Get("X-Served-By")]++
+		}
+	}
+	done := make(chan struct{})
+	go func() { sender.run(t, n, 16, 4*time.Minute); close(done) }()
+
+	waitUntil(t, time.Minute, func() bool { return sender.acks.Load() >= n/3 })
+	a.stop(t, true)
+	mu.Lock()
+	aDown = true
+	mu.Unlock()
+	acksAtKill := sender.acks.Load()
+	time.Sleep(5 * time.Second)
+	a.start(t, vlogs)
+	mu.Lock()
+	aDown = false
+	mu.Unlock()
+
+	for _, r := range []*replica{b, a} { // rolling restart
+		r.stop(t, false)
+		r.start(t, vlogs)
+		time.Sleep(time.Second) // two health checks: back in HAProxy's rotation
+	}
+	rollingDoneAt := sender.acks.Load()
+	<-done
+
+	lost, duplicates := sender.delivered(t, vlogs)
+	t.Logf("two replicas behind HAProxy: sent %d, acknowledged %d (%d at the kill, %d when the rolling restart ended), answers resent: %d from the receiver (503), %d from HAProxy, %d connection failures; served by a/b %d/%d, while A was down a/b %d/%d; lost %d, duplicates %d",
+		n, sender.acks.Load(), acksAtKill, rollingDoneAt, sender.status503.Load(), sender.otherErrors.Load(), sender.failures.Load(),
+		served["a"], served["b"], servedWhileADown["a"], servedWhileADown["b"], lost, duplicates)
+	assert.Equal(t, int64(n), sender.acks.Load(), "every event was acknowledged in the end")
+	assert.Zero(t, lost, "acknowledged events lost")
+	assert.Positive(t, servedWhileADown["b"], "B took the traffic while A was down")
+	assert.Less(t, rollingDoneAt, int64(n), "the rolling restart happened under load")
+}
