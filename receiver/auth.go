@@ -1,4 +1,4 @@
-package receiver
+package opptimareceiver
 
 import (
 	"crypto/sha256"

@@ -1,4 +1,4 @@
-package receiver
+package opptimareceiver
 
 import (
 	"errors"
@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/confmap"
 )
 
 const (
@@ -16,6 +18,11 @@ const (
 	defaultPath     = "/opptima"
 	// Opptima sends Colombian wall-clock time (UTC-5, no daylight saving).
 	defaultTimezone = "America/Bogota"
+)
+
+var (
+	_ component.Config  = (*Config)(nil)
+	_ confmap.Validator = (*Config)(nil)
 )
 
 // Config is the configuration of the opptima receiver.

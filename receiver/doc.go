@@ -1,4 +1,4 @@
-// Package receiver is the Collector receiver for Opptima email webhooks.
+// Package opptimareceiver is the Collector receiver for Opptima email webhooks.
 //
 // It serves an authenticated HTTP endpoint, decodes each Opptima event
 // (bounce, delivered, sent, click, ...) and hands it on as one log record.
@@ -6,5 +6,5 @@
 // them to the Collector: configuration, factory, server lifecycle and the
 // HTTP contract.
 //
-//go:generate go tool mdatagen metadata.yaml
-package receiver // import "github.com/opptimaotel/opptimareceiver/receiver"
+//go:generate make -C .. generate
+package opptimareceiver // import "github.com/opptimaotel/opptimareceiver/receiver"

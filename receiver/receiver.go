@@ -1,4 +1,4 @@
-package receiver
+package opptimareceiver
 
 import (
 	"context"
@@ -19,6 +19,11 @@ import (
 	"github.com/opptimaotel/opptimareceiver/internal/counters"
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
 	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
+)
+
+var (
+	_ receiver.Logs    = (*webhookReceiver)(nil)
+	_ receiver.Metrics = (*webhookReceiver)(nil)
 )
 
 // webhookReceiver is one configured opptima receiver: one HTTP server,

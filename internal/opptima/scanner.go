@@ -234,16 +234,7 @@ func (s *scanner) unescape(raw []byte) []byte {
 			}
 			i += 4
 			if utf16.IsSurrogate(r) {
-				// A pair makes one rune; a lone half becomes U+FFFD, as in encoding/json.
-				if low, ok := hex4(raw[min(i+3, len(raw)):]); ok && i+2 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
-					if pair := utf16.DecodeRune(r, low); pair != utf8.RuneError {
-						r, i = pair, i+6
-					} else {
-						r = utf8.RuneError
-					}
-				} else {
-					r = utf8.RuneError
-				}
+				r, i = completeSurrogate(raw, i, r)
 			}
 			out = utf8.AppendRune(out, r)
 		default:
@@ -252,6 +243,31 @@ func (s *scanner) unescape(raw []byte) []byte {
 		}
 	}
 	return out
+}
+
+// completeSurrogate reads the rune of a UTF-16 surrogate half, the \u
+// escape whose last digit is raw[i]. When the next escape is the other half
+// of a pair, it returns the pair's rune and the index of that escape's last
+// digit; a lone half becomes U+FFFD and consumes nothing more, as in
+// encoding/json.
+func completeSurrogate(raw []byte, i int, half rune) (rune, int) {
+	next, ok := escapedRuneAt(raw[i+1:])
+	if !ok {
+		return utf8.RuneError, i
+	}
+	pair := utf16.DecodeRune(half, next)
+	if pair == utf8.RuneError {
+		return utf8.RuneError, i
+	}
+	return pair, i + len(`\uXXXX`)
+}
+
+// escapedRuneAt reads a \uXXXX escape at the start of b.
+func escapedRuneAt(b []byte) (rune, bool) {
+	if len(b) < len(`\uXXXX`) || b[0] != '\\' || b[1] != 'u' {
+		return 0, false
+	}
+	return hex4(b[2:])
 }
 
 func hex4(b []byte) (rune, bool) {
