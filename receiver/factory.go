@@ -29,9 +29,10 @@ const (
 	defaultReadHeaderTimeout = 10 * time.Second
 	defaultReadTimeout       = 30 * time.Second
 	// Opptima sends one event of about half a KiB per request; 1 MiB still
-	// takes arrays of some 2,000 events. confighttp's 20 MiB would let one
-	// request of tiny events grow to some 460 MiB of logs (pdata spends a
-	// few hundred bytes per record), enough to take a Collector down.
+	// takes arrays of some 2,000 events. A converted body takes many times
+	// its size (pdata spends a few hundred bytes per record), so
+	// confighttp's 20 MiB would let one request take a Collector down
+	// (RELIABILITY.md).
 	defaultMaxRequestBodySize = 1 << 20
 	defaultMetricsInterval    = 10 * time.Second
 )

@@ -13,10 +13,15 @@ import (
 // RetryAfterSeconds is what a 503 asks Opptima to wait before it resends.
 const RetryAfterSeconds = 5
 
-// StatusFromConsumeError maps an error returned by the next consumer:
-// permanent errors will fail again on resend, so they are 400; anything
-// else (a full queue, a refusing memory_limiter, a backend outage) may pass
-// later, so it is 503 and Opptima is asked to retry.
+// StatusFromConsumeError maps an error returned by the next consumer by
+// contrib's rule for its HTTP receivers (internal/coreinternal/errorutil,
+// GetHTTPStatusCodeFromError): a permanent error will fail again on
+// resend, so it is 400 Bad Request; anything else (a full queue, a refusing
+// memory_limiter, a backend outage) may pass later, so it is 503 Service
+// Unavailable, which Write sends with Retry-After (RFC 9110 §15.6.4 and
+// §10.2.3). Core's otlpreceiver answers a permanent error with 500 instead
+// (its internal/errors); a webhook sender retries any 5xx, and an event
+// that will fail again must not be resent forever.
 func StatusFromConsumeError(err error) int {
 	if consumererror.IsPermanent(err) {
 		return http.StatusBadRequest

@@ -4,9 +4,7 @@ import "strings"
 
 // textArena copies the small strings of a request (attribute values, nested
 // keys, uids) into shared chunks, so that an event's fifteen or so values
-// cost one allocation instead of one each. Allocation was the largest cost
-// left in the profile after the scanner itself; BENCHMARKS.md has the
-// figures.
+// cost one allocation instead of one each (BENCHMARKS.md has what it buys).
 //
 // It is safe Go: a chunk is a strings.Builder that is only ever appended to
 // within its capacity, so the bytes behind a string already handed out are

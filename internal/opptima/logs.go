@@ -123,8 +123,8 @@ const defaultWidth = 20
 //
 // width carries the attribute count of the request's previous event (0 for
 // the first) to size this one, and is updated: a batch is usually of one
-// shape, and a fixed capacity made a body of tiny events ({"event":"x"})
-// take 80 times its size in memory.
+// shape, and a fixed capacity would make a body of tiny events
+// ({"event":"x"}) hold room for attributes it never fills.
 func (c *Converter) appendRecord(s *scanner, rec plog.LogRecord, observed pcommon.Timestamp, width *int, outcomes *[]Outcome) error {
 	rec.SetObservedTimestamp(observed)
 	b := eventBuilder{attrs: rec.Attributes(), loc: c.opts.Location}

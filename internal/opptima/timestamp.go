@@ -2,9 +2,6 @@ package opptima
 
 import "time"
 
-// Opptima writes event times as "2006-01-02 15:04:05": wall-clock time with
-// no offset, in the account's zone (Colombia, UTC-5, in every documented case).
-
 // Log timestamps are nanoseconds since 1970 in a uint64 and, in practice,
 // int64 for most backends: a time outside these bounds is not representable
 // and is treated as unreadable rather than silently wrapped.
