@@ -1,11 +1,11 @@
 package opptimareceiver
 
 import (
-	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -73,13 +73,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	defer func() { h.admission.release(reserved) }()
-	buf := bodyBuffers.Get().(*bytes.Buffer)
-	defer putBodyBuffer(buf)
-	if req.ContentLength > 0 && req.ContentLength <= maxPresize {
-		buf.Grow(int(req.ContentLength))
-	}
-	_, err := buf.ReadFrom(req.Body)
-	body := buf.Bytes()
+	body, err := io.ReadAll(req.Body)
 	if err != nil {
 		if maxErr := (*http.MaxBytesError)(nil); errors.As(err, &maxErr) {
 			httperr.Write(w, http.StatusRequestEntityTooLarge, "body is larger than max_request_body_size")
@@ -127,19 +121,14 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	writeAccepted(w, count)
 }
 
-// writeAccepted answers 200 {"accepted": n} without encoding/json: it is
-// the answer to almost every request.
+// writeAccepted answers 200 {"accepted": n}.
 func writeAccepted(w http.ResponseWriter, n int) {
-	var body [32]byte
-	out := append(strconv.AppendInt(append(body[:0], `{"accepted":`...), int64(n), 10), "}\n"...)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(out)
+	_ = json.NewEncoder(w).Encode(struct {
+		Accepted int `json:"accepted"`
+	}{n})
 }
-
-// Request bodies are read into pooled buffers: the converter copies what
-// it keeps, so a buffer is free again once the request is converted.
-var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Outcomes are collected per request into pooled slices, and counted once
 // the request is acknowledged.
@@ -155,19 +144,6 @@ func putOutcomes(outcomes *[]opptima.Outcome) {
 }
 
 const maxPooledOutcomes = 1024
-
-const (
-	maxPresize      = 1 << 20 // trust Content-Length this far when sizing the buffer
-	maxPooledBuffer = 1 << 20 // larger buffers go to the garbage collector
-)
-
-func putBodyBuffer(buf *bytes.Buffer) {
-	if buf.Cap() > maxPooledBuffer {
-		return
-	}
-	buf.Reset()
-	bodyBuffers.Put(buf)
-}
 
 // isJSONContentType accepts an absent Content-Type (many webhook senders
 // omit it) and application/json with any parameters.

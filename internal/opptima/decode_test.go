@@ -207,31 +207,6 @@ func TestOtherFieldKeyCacheIsBounded(t *testing.T) {
 	assert.False(t, cached, "long names are not cached")
 }
 
-// The index finds every known field, and nothing else, and gives each
-// attribute its own bit.
-func TestKnownFieldIndex(t *testing.T) {
-	bits := map[string]uint64{}
-	for name, want := range knownFields {
-		got, ok := lookupKnownField([]byte(name))
-		require.True(t, ok, name)
-		assert.Equal(t, want.key, got.key, name)
-		if bit, seen := bits[got.key]; seen {
-			assert.Equal(t, bit, got.keyBit, "fields filling %s share its bit", got.key)
-		}
-		bits[got.key] = got.keyBit
-		_, ok = lookupKnownField([]byte(strings.ToUpper(name[:1]) + name[1:]))
-		assert.False(t, ok, "names are case-sensitive: %s", name)
-	}
-	seen := uint64(0)
-	for key, bit := range bits {
-		assert.NotZero(t, bit, key)
-		assert.Zero(t, seen&bit, "%s shares a bit with another key", key)
-		seen |= bit
-	}
-	_, ok := lookupKnownField([]byte("a-name-longer-than-any-known-field"))
-	assert.False(t, ok)
-}
-
 // A name repeated inside a nested object or among the custom headers (once
 // lower-cased) keeps every value, as at the top level.
 func TestRepeatedNamesInsideObjectsKeepEveryValue(t *testing.T) {

@@ -28,7 +28,6 @@ type eventBuilder struct {
 	destination  string
 	timestamp    time.Time
 	hasTimestamp bool
-	keysRead     uint64 // keyBit of every known field read so far
 	names        keyNames
 }
 
@@ -74,52 +73,12 @@ var knownFields = map[string]knownField{
 // key sent twice, or both to and email), the first value keeps the
 // attribute and this one is kept under its own name: nothing is dropped.
 func readField(b *eventBuilder, s *scanner, name []byte) {
-	field, ok := lookupKnownField(name)
-	if !ok || (b.keysRead&field.keyBit != 0 && b.claimed(field.key)) {
+	field, ok := knownFields[string(name)] // no allocation for the lookup
+	if !ok || b.claimed(field.key) {
 		readOtherField(b, s, name)
 		return
 	}
-	b.keysRead |= field.keyBit
 	field.read(b, s, name)
-}
-
-// indexedField is a known field as the hot path looks it up.
-type indexedField struct {
-	name string
-	knownField
-	// keyBit is this field's attribute among the known ones: a key whose
-	// bit is not yet in eventBuilder.keysRead cannot be claimed, so the
-	// linear search of the attributes is only needed for repeated fields.
-	keyBit uint64
-}
-
-// fieldsByLength is knownFields grouped by name length, so that a lookup
-// compares one or two names instead of hashing each one.
-var fieldsByLength = func() [][]indexedField {
-	bits := map[string]uint64{}
-	var byLength [][]indexedField
-	for name, field := range knownFields {
-		if _, ok := bits[field.key]; !ok {
-			bits[field.key] = 1 << len(bits) // fewer than 64 keys: TestKnownFieldIndex
-		}
-		for len(byLength) <= len(name) {
-			byLength = append(byLength, nil)
-		}
-		byLength[len(name)] = append(byLength[len(name)], indexedField{name, field, bits[field.key]})
-	}
-	return byLength
-}()
-
-func lookupKnownField(name []byte) (indexedField, bool) {
-	if len(name) >= len(fieldsByLength) {
-		return indexedField{}, false
-	}
-	for _, field := range fieldsByLength[len(name)] {
-		if field.name == string(name) { // no allocation for the comparison
-			return field, true
-		}
-	}
-	return indexedField{}, false
 }
 
 // readOtherField keeps a field this receiver does not know, JSON type and
