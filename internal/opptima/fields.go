@@ -84,12 +84,12 @@ func readField(b *eventBuilder, s *scanner, name []byte) {
 // readOtherField keeps a field this receiver does not know, JSON type and
 // all, as opptima.<snake_case name>.
 func readOtherField(b *eventBuilder, s *scanner, name []byte) {
-	s.value(b.names.put(b.attrs, otherFieldKey(name), reservedNames))
+	readValue(s, b.names.put(b.attrs, otherFieldKey(name), reservedNames))
 }
 
 // keepAs maps a field to key with its JSON type kept.
 func keepAs(key string) knownField {
-	return knownField{key, func(b *eventBuilder, s *scanner, _ []byte) { s.value(b.attrs.PutEmpty(key)) }}
+	return knownField{key, func(b *eventBuilder, s *scanner, _ []byte) { readValue(s, b.attrs.PutEmpty(key)) }}
 }
 
 // keepAsText maps an id-like field to a string attribute whatever its JSON
@@ -127,7 +127,7 @@ func readCustomHeaders(b *eventBuilder, s *scanner, name []byte) {
 	}
 	members := 0
 	for header, ok := s.member(true); ok && s.admitMember(&members); header, ok = s.member(false) {
-		s.value(b.names.put(b.attrs, customHeaderKey(header), nil))
+		readValue(s, b.names.put(b.attrs, customHeaderKey(header), nil))
 	}
 }
 
@@ -144,7 +144,7 @@ func readTimestamp(b *eventBuilder, s *scanner, _ []byte) {
 		b.attrs.PutStr(attrTimestamp, string(text))
 		return
 	}
-	s.value(b.attrs.PutEmpty(attrTimestamp))
+	readValue(s, b.attrs.PutEmpty(attrTimestamp))
 }
 
 // outcome is what the counters need of this event, once it is finished.
@@ -159,7 +159,7 @@ func (b *eventBuilder) outcome() Outcome {
 // it as text when it is a string.
 func (b *eventBuilder) putValue(key string, s *scanner) string {
 	v := b.attrs.PutEmpty(key)
-	s.value(v)
+	readValue(s, v)
 	if v.Type() == pcommon.ValueTypeStr {
 		return v.Str()
 	}
@@ -168,7 +168,7 @@ func (b *eventBuilder) putValue(key string, s *scanner) string {
 
 // putText writes the next value under key as a string and returns it.
 func (b *eventBuilder) putText(key string, s *scanner) string {
-	text, ok := s.text()
+	text, ok := readText(s)
 	if ok {
 		b.attrs.PutStr(key, text)
 	}

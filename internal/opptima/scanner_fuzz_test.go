@@ -46,7 +46,7 @@ func FuzzScannerAgainstEncodingJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s := &scanner{data: data}
 		got := pcommon.NewValueEmpty()
-		s.value(got)
+		readValue(s, got)
 		accepted := s.err == nil && s.atEnd()
 		valid := json.Valid(data)
 		bounded := errors.Is(s.err, errNestedTooDeep) || errors.Is(s.err, errTooManyMembers)

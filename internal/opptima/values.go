@@ -9,10 +9,10 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
-// value reads the next JSON value into dst, keeping its JSON type: objects
+// readValue reads the next JSON value into dst, keeping its JSON type: objects
 // become maps, arrays slices, integers Int, other numbers Double, and null
 // leaves dst empty.
-func (s *scanner) value(dst pcommon.Value) {
+func readValue(s *scanner, dst pcommon.Value) {
 	switch s.next() {
 	case '"':
 		dst.SetStr(s.str(s.stringBytes()))
@@ -21,12 +21,12 @@ func (s *scanner) value(dst pcommon.Value) {
 		var names keyNames
 		members := 0
 		for name, ok := s.member(true); ok && s.admitMember(&members); name, ok = s.member(false) {
-			s.value(names.put(m, s.str(name), nil))
+			readValue(s, names.put(m, s.str(name), nil))
 		}
 	case '[':
 		slice := dst.SetEmptySlice()
 		for ok := s.element(true); ok; ok = s.element(false) {
-			s.value(slice.AppendEmpty())
+			readValue(s, slice.AppendEmpty())
 		}
 	case 't':
 		s.literal("true")
@@ -60,10 +60,10 @@ func setNumber(dst pcommon.Value, text []byte, isInt bool) {
 	dst.SetStr(string(text))
 }
 
-// text reads a scalar as text: strings as they are, numbers and booleans as
+// readText reads a value as text: strings as they are, numbers and booleans as
 // written. Objects and arrays become compact JSON, so an odd shape is kept
 // rather than dropped. ok is false for null.
-func (s *scanner) text() (text string, ok bool) {
+func readText(s *scanner) (text string, ok bool) {
 	switch c := s.next(); c {
 	case '"':
 		return s.str(s.stringBytes()), true
@@ -71,15 +71,15 @@ func (s *scanner) text() (text string, ok bool) {
 		s.literal("null")
 		return "", false
 	case '{', '[', 't', 'f':
-		return compactJSON(s.rawValue()), true
+		return compactJSON(readRaw(s)), true
 	default:
 		number, _ := s.number()
 		return s.str(number), true
 	}
 }
 
-// rawValue reads the next value and returns its bytes as sent.
-func (s *scanner) rawValue() []byte {
+// readRaw reads the next value and returns its bytes as sent.
+func readRaw(s *scanner) []byte {
 	s.next()
 	start := s.pos
 	s.skip()
