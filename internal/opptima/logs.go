@@ -1,9 +1,6 @@
 package opptima
 
 import (
-	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,8 +8,6 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
-
-	"github.com/opptimaotel/opptimareceiver/internal/bounce"
 )
 
 // ServiceName is the service.name of every resource this receiver emits.
@@ -76,7 +71,7 @@ func (c *Converter) Convert(body []byte, observed time.Time, outcomes *[]Outcome
 	width := 0 // attributes of the previous event: see appendRecord
 	switch first := s.next(); first {
 	case '{':
-		eventErr = c.appendRecord(s, records.AppendEmpty(), observedAt, &width, outcomes)
+		eventErr = appendRecord(&c.opts, s, records.AppendEmpty(), observedAt, &width, outcomes)
 	case '[':
 		for i, ok := 0, s.element(true); ok; i, ok = i+1, s.element(false) {
 			if kind := s.next(); eventErr == nil && kind != '{' {
@@ -86,7 +81,7 @@ func (c *Converter) Convert(body []byte, observed time.Time, outcomes *[]Outcome
 				s.skip() // keep checking the syntax of the rest
 				continue
 			}
-			if err := c.appendRecord(s, records.AppendEmpty(), observedAt, &width, outcomes); err != nil {
+			if err := appendRecord(&c.opts, s, records.AppendEmpty(), observedAt, &width, outcomes); err != nil {
 				eventErr = fmt.Errorf("event %d: %w", i, err)
 			}
 		}
@@ -112,66 +107,6 @@ func (c *Converter) Convert(body []byte, observed time.Time, outcomes *[]Outcome
 		return plog.NewLogs(), errors.New("body is not valid JSON: unexpected data after the top-level value")
 	}
 	return logs, nil
-}
-
-// defaultWidth is the attribute capacity of a record: a documented bounce
-// has 17 attributes.
-const defaultWidth = 20
-
-// appendRecord reads one event object into rec. A syntax error is left in
-// s.err for the caller; a well-formed object that is not an event is an error.
-//
-// width carries the attribute count of the request's previous event (0 for
-// the first) to size this one, and is updated: a batch is usually of one
-// shape, and a fixed capacity would make a body of tiny events
-// ({"event":"x"}) hold room for attributes it never fills.
-func (c *Converter) appendRecord(s *scanner, rec plog.LogRecord, observed pcommon.Timestamp, width *int, outcomes *[]Outcome) error {
-	rec.SetObservedTimestamp(observed)
-	b := eventBuilder{attrs: rec.Attributes(), loc: c.opts.Location}
-	b.attrs.EnsureCapacity(cmp.Or(*width, defaultWidth))
-
-	start, members := s.pos, 0
-	for name, ok := s.member(true); ok && s.admitMember(&members); name, ok = s.member(false) {
-		readField(&b, s, name)
-	}
-	if s.err != nil {
-		return nil
-	}
-	raw := s.data[start:s.pos]
-	if b.kind == "" {
-		return errors.New(`"event" is missing or empty: not an Opptima event`)
-	}
-
-	rec.SetEventName(eventName(b.group, b.kind))
-	if b.hasTimestamp {
-		rec.SetTimestamp(pcommon.NewTimestampFromTime(b.timestamp))
-	}
-	b.reply = bounce.ParseReply(b.response)
-	if b.reply.Code != 0 {
-		b.attrs.PutInt(attrSMTPCode, int64(b.reply.Code))
-		if b.reply.Enhanced != "" {
-			b.attrs.PutStr(attrSMTPEnhanced, b.reply.Enhanced)
-		}
-	}
-	routeEvent(&b, rec)
-	b.attrs.PutStr(attrRecordUID, eventUID(s, raw))
-	if c.opts.RawPayload {
-		b.attrs.PutStr(attrRecordOriginal, string(raw))
-	}
-	if outcomes != nil {
-		*outcomes = append(*outcomes, b.outcome())
-	}
-	*width = b.attrs.Len()
-	return nil
-}
-
-// eventUID is a deterministic id of an event: the same bytes resent by
-// Opptima give the same id, so backends can drop retried duplicates.
-func eventUID(s *scanner, raw []byte) string {
-	sum := sha256.Sum256(raw)
-	var text [32]byte
-	hex.Encode(text[:], sum[:16])
-	return s.str(text[:])
 }
 
 // documentedEventNames holds the event names of every documented group and

@@ -1,13 +1,81 @@
 package opptima
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"strings"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/opptimaotel/opptimareceiver/internal/bounce"
 )
+
+// defaultWidth is the attribute capacity of a record: a documented bounce
+// has 17 attributes.
+const defaultWidth = 20
+
+// appendRecord is one event's whole path: it reads the event's fields into
+// an eventBuilder (the field readers below, chosen by the table in
+// schema.go), then finishes the record: time, event name, SMTP reply,
+// severity and body by kind, uid. It reads one event object into rec. A syntax error is left in
+// s.err for the caller; a well-formed object that is not an event is an error.
+//
+// width carries the attribute count of the request's previous event (0 for
+// the first) to size this one, and is updated: a batch is usually of one
+// shape, and a fixed capacity would make a body of tiny events
+// ({"event":"x"}) hold room for attributes it never fills.
+func appendRecord(opts *Options, s *scanner, rec plog.LogRecord, observed pcommon.Timestamp, width *int, outcomes *[]Outcome) error {
+	rec.SetObservedTimestamp(observed)
+	b := eventBuilder{attrs: rec.Attributes(), loc: opts.Location}
+	b.attrs.EnsureCapacity(cmp.Or(*width, defaultWidth))
+
+	start, members := s.pos, 0
+	for name, ok := s.member(true); ok && s.admitMember(&members); name, ok = s.member(false) {
+		readField(&b, s, name)
+	}
+	if s.err != nil {
+		return nil
+	}
+	raw := s.data[start:s.pos]
+	if b.kind == "" {
+		return errors.New(`"event" is missing or empty: not an Opptima event`)
+	}
+
+	rec.SetEventName(eventName(b.group, b.kind))
+	if b.hasTimestamp {
+		rec.SetTimestamp(pcommon.NewTimestampFromTime(b.timestamp))
+	}
+	b.reply = bounce.ParseReply(b.response)
+	if b.reply.Code != 0 {
+		b.attrs.PutInt(attrSMTPCode, int64(b.reply.Code))
+		if b.reply.Enhanced != "" {
+			b.attrs.PutStr(attrSMTPEnhanced, b.reply.Enhanced)
+		}
+	}
+	routeEvent(&b, rec)
+	b.attrs.PutStr(attrRecordUID, eventUID(s, raw))
+	if opts.RawPayload {
+		b.attrs.PutStr(attrRecordOriginal, string(raw))
+	}
+	if outcomes != nil {
+		*outcomes = append(*outcomes, b.outcome())
+	}
+	*width = b.attrs.Len()
+	return nil
+}
+
+// eventUID is a deterministic id of an event: the same bytes resent by
+// Opptima give the same id, so backends can drop retried duplicates.
+func eventUID(s *scanner, raw []byte) string {
+	sum := sha256.Sum256(raw)
+	var text [32]byte
+	hex.Encode(text[:], sum[:16])
+	return s.str(text[:])
+}
 
 // eventBuilder accumulates one event while its fields are read: attributes
 // go straight into the record; the few values the event router and the
@@ -29,44 +97,6 @@ type eventBuilder struct {
 	timestamp    time.Time
 	hasTimestamp bool
 	names        keyNames
-}
-
-// fieldReader maps one payload field onto the record.
-type fieldReader func(b *eventBuilder, s *scanner, name []byte)
-
-// knownField is a documented field: the attribute it fills and how.
-type knownField struct {
-	key  string
-	read fieldReader
-}
-
-// knownFields lists every field Opptima documents. Any other field goes
-// through readOtherField, so nothing is ever dropped.
-var knownFields = map[string]knownField{
-	"type":           {attrType, func(b *eventBuilder, s *scanner, _ []byte) { b.group = b.putText(attrType, s) }},
-	"event":          {attrEvent, func(b *eventBuilder, s *scanner, _ []byte) { b.kind = b.putText(attrEvent, s) }},
-	"status":         {attrStatus, func(b *eventBuilder, s *scanner, _ []byte) { b.status = b.putValue(attrStatus, s) }},
-	"to":             {attrToAddress, readRecipient},
-	"email":          {attrToAddress, readRecipient},
-	"sender":         keepAs(attrFromAddress),
-	"subject":        keepAs(attrSubject),
-	"msgid":          keepAs(attrMessageID),
-	"ip":             keepAs(attrClientAddress),
-	"origin":         keepAs(attrOrigin),
-	"certifiedEmail": keepAs(attrCertified),
-	"relid":          keepAsText(attrRelID),
-	"campid":         keepAsText(attrCampaignID),
-	"campaignName":   keepAsText(attrCampaignName),
-	"contactid":      keepAsText(attrContactID),
-	"contactId":      keepAsText(attrContactID),
-	"response":       {attrResponse, readResponse},
-	"custom_headers": {"", readCustomHeaders},
-	"timestamp":      {attrTimestamp, readTimestamp},
-	"destination":    {attrURLFull, func(b *eventBuilder, s *scanner, _ []byte) { b.destination = b.putValue(attrURLFull, s) }},
-	"latitude":       keepAs(attrGeoLat),
-	"longitude":      keepAs(attrGeoLon),
-	"cityName":       keepAs(attrGeoLocality),
-	"browser":        keepAs(attrUserAgentName),
 }
 
 // readField maps one field. When its attribute is already filled (the same
@@ -199,4 +229,89 @@ func recipientDomain(address string) string {
 		return ""
 	}
 	return strings.ToLower(strings.TrimSpace(address[at+1:]))
+}
+
+// kindHandler finishes a record once all fields are read: severity, the
+// one-line body, and any attribute that only makes sense for that kind.
+type kindHandler func(b *eventBuilder, rec plog.LogRecord)
+
+// kindHandlers has one small handler per event kind that needs its own;
+// delivered, sent and any kind not documented yet share finishOther, so
+// new kinds still arrive.
+var kindHandlers = map[string]kindHandler{
+	"bounce": finishBounce,
+	"click":  finishClick,
+}
+
+func routeEvent(b *eventBuilder, rec plog.LogRecord) {
+	if finish, ok := kindHandlers[nameSegment(b.kind)]; ok {
+		finish(b, rec)
+		return
+	}
+	finishOther(b, rec)
+}
+
+// finishBounce: "Rebote duro: 550 5.5.0 Requested action not taken: ...",
+// with the bounce's type, reason and category. Hard bounces are ERROR and
+// soft ones WARN; a bounce that neither the status nor the reply code
+// classifies is WARN too, so that "severity >= WARN" finds every bounce.
+func finishBounce(b *eventBuilder, rec plog.LogRecord) {
+	b.bounce = bounce.Analyze(b.status, b.reply, b.responseText)
+	b.isBounce = true
+	b.attrs.PutStr(attrBounceType, b.bounce.Type)
+	b.attrs.PutStr(attrBounceReason, b.bounce.Reason)
+	b.attrs.PutStr(attrBounceCategory, b.bounce.Category)
+	if b.bounce.Type == bounce.TypeHard {
+		setSeverity(rec, plog.SeverityNumberError)
+	} else {
+		setSeverity(rec, plog.SeverityNumberWarn)
+	}
+	setBody(rec, b.label(), firstNonEmpty(b.response, b.recipient))
+}
+
+// finishClick: "click: https://example.com/offer".
+func finishClick(b *eventBuilder, rec plog.LogRecord) {
+	setSeverity(rec, plog.SeverityNumberInfo)
+	setBody(rec, b.label(), firstNonEmpty(b.destination, b.recipient))
+}
+
+// finishOther: delivered ("Entregado: test@testdomain.com"), sent, and
+// kinds not documented yet: "<status or event>: <recipient>", INFO.
+func finishOther(b *eventBuilder, rec plog.LogRecord) {
+	setSeverity(rec, plog.SeverityNumberInfo)
+	setBody(rec, b.label(), b.recipient)
+}
+
+// label is the Spanish status when Opptima sent one, else the event kind.
+func (b *eventBuilder) label() string {
+	return firstNonEmpty(b.status, b.kind)
+}
+
+// severityText is the conventional upper-case text of each number we use.
+var severityText = map[plog.SeverityNumber]string{
+	plog.SeverityNumberInfo:  "INFO",
+	plog.SeverityNumberWarn:  "WARN",
+	plog.SeverityNumberError: "ERROR",
+}
+
+func setSeverity(rec plog.LogRecord, n plog.SeverityNumber) {
+	rec.SetSeverityNumber(n)
+	rec.SetSeverityText(severityText[n])
+}
+
+func setBody(rec plog.LogRecord, label, detail string) {
+	if detail == "" {
+		rec.Body().SetStr(label)
+		return
+	}
+	rec.Body().SetStr(label + ": " + detail)
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }

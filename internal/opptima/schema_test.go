@@ -1,0 +1,50 @@
+package opptima
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestReadmeListsTheSchema: the README's attribute table names exactly the
+// attributes of schema.go, and the schema covers every known field.
+func TestReadmeListsTheSchema(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	text := string(readme)
+	start := strings.Index(text, "### Attributes")
+	require.GreaterOrEqual(t, start, 0)
+	end := strings.Index(text[start:], "\n\nTolerant reading")
+	require.Greater(t, end, 0)
+	var inReadme []string
+	name := regexp.MustCompile("`([a-z_.<>]+)`")
+	for _, line := range strings.Split(text[start:start+end], "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		firstCell := strings.SplitN(line, "|", 3)[1]
+		for _, m := range name.FindAllStringSubmatch(firstCell, -1) {
+			inReadme = append(inReadme, m[1])
+		}
+	}
+	var inSchema []string
+	for _, a := range schema {
+		inSchema = append(inSchema, a.name)
+		assert.NotEmpty(t, a.from, a.name)
+		assert.Contains(t, []string{semconvStable, semconvDevelopment, semconvNone}, a.semconv, a.name)
+	}
+	slices.Sort(inReadme)
+	slices.Sort(inSchema)
+	assert.Equal(t, inSchema, inReadme, "README attribute table vs schema.go")
+	for field, known := range knownFields {
+		if known.key != "" {
+			assert.Contains(t, inSchema, known.key, "field %s", field)
+		}
+	}
+}
