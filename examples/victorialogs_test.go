@@ -31,6 +31,18 @@ func startVictoriaLogs(t *testing.T) string {
 	return "http://" + addr
 }
 
+// startCollectorToVictoriaLogs runs the built Collector shipping every
+// record to VictoriaLogs through otlp_http (protobuf).
+func startCollectorToVictoriaLogs(t *testing.T, vlogs string) *collector {
+	t.Helper()
+	config := writeConfig(t, `
+exporters:
+  otlp_http/victorialogs:
+    logs_endpoint: `+vlogs+`/insert/opentelemetry/v1/logs`,
+		"exporters: [otlp_http/victorialogs]", "")
+	return startCollector(t, config, nil)
+}
+
 // queryVictoriaLogs runs a LogsQL query and returns one map per row.
 func queryVictoriaLogs(base, query string) ([]map[string]string, error) {
 	resp, err := http.PostForm(base+"/select/logsql/query", url.Values{"query": {query}})
@@ -61,12 +73,7 @@ func queryVictoriaLogs(base, query string) ([]map[string]string, error) {
 // event name and every scalar attribute.
 func TestVictoriaLogsReceivesEveryFieldAndTheTrueTime(t *testing.T) {
 	vlogs := startVictoriaLogs(t)
-	config := writeConfig(t, `
-exporters:
-  otlp_http/victorialogs:
-    logs_endpoint: `+vlogs+`/insert/opentelemetry/v1/logs`,
-		"exporters: [otlp_http/victorialogs]", "")
-	col := startCollector(t, config, nil)
+	col := startCollectorToVictoriaLogs(t, vlogs)
 
 	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "payloads", "*.json"))
 	require.NoError(t, err)

@@ -23,12 +23,7 @@ import (
 func TestVMAlertOnTheLogs(t *testing.T) {
 	vmalertBin := binary(t, "VMALERT_BIN")
 	vlogs := startVictoriaLogs(t)
-	config := writeConfig(t, `
-exporters:
-  otlp_http/victorialogs:
-    logs_endpoint: `+vlogs+`/insert/opentelemetry/v1/logs`,
-		"exporters: [otlp_http/victorialogs]", "")
-	col := startCollector(t, config, nil)
+	col := startCollectorToVictoriaLogs(t, vlogs)
 	api := startVMAlert(t, vmalertBin, vlogs)
 
 	sender := &countingSender{url: col.webhook}

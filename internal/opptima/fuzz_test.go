@@ -8,11 +8,8 @@ import (
 	"testing"
 )
 
-// FuzzToLogs feeds arbitrary bodies to the decoder and mapper, seeded with
-// every fixture. Whatever the input: no panic; a body we accept is valid
-// JSON (our scanner is never laxer than encoding/json); every record has an
-// event name and a uid; a refusal leaves nothing behind.
-func FuzzToLogs(f *testing.F) {
+// addFixtureSeeds seeds a fuzz target with every payload fixture.
+func addFixtureSeeds(f *testing.F) {
 	payloads, _ := filepath.Glob(filepath.Join(payloadDir, "*.json"))
 	for _, p := range payloads {
 		body, err := os.ReadFile(p)
@@ -21,6 +18,14 @@ func FuzzToLogs(f *testing.F) {
 		}
 		f.Add(body)
 	}
+}
+
+// FuzzToLogs feeds arbitrary bodies to the decoder and mapper, seeded with
+// every fixture. Whatever the input: no panic; a body we accept is valid
+// JSON (our scanner is never laxer than encoding/json); every record has an
+// event name and a uid; a refusal leaves nothing behind.
+func FuzzToLogs(f *testing.F) {
+	addFixtureSeeds(f)
 	for _, seed := range []string{"", "[]", "{}", `[{"event":"bounce"},1]`, `{"event":"bounce","to":"\ud800"}`, `{"event":"x","a":1e400}`} {
 		f.Add([]byte(seed))
 	}

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,14 +23,7 @@ import (
 // decodes, members in order (a name sent twice keeps both values, under
 // name_2 on our side).
 func FuzzScannerAgainstEncodingJSON(f *testing.F) {
-	payloads, _ := filepath.Glob(filepath.Join(payloadDir, "*.json"))
-	for _, p := range payloads {
-		body, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(body)
-	}
+	addFixtureSeeds(f)
 	for _, seed := range []string{
 		`"\ud83d\ude00"`, `"\ud800"`, `"\udc00\ud800"`, `"\ud800\u0041"`, `"\ud800\ud800\udc00"`,
 		`"\u0000"`, "\"\xff\"", "\"\xed\xa0\x80\"", `"\/\b\f\n\r\t\""`,
