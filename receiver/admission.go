@@ -7,19 +7,19 @@ import (
 
 // admission bounds the request bytes being read and converted at once. A
 // request is converted whole before it is acknowledged, and a converted
-// body takes up to ~23 times its size in memory (RELIABILITY.md), so
-// without a bound, many large requests at once can take more memory than a
-// pod has. Past the bound a request is answered 503 before its body is
-// read; the sender resends it later.
+// body takes many times its size in memory, so without a bound many large
+// requests at once can take more memory than a pod has. Past the bound a
+// request is answered 503 before its body is read; its events arrive only
+// if the sender resends it.
 type admission struct {
 	limit    int64
 	inFlight atomic.Int64
 }
 
-// inFlightPerMaxBody is the default bound in maximum-size bodies: 8 worst
-// cases of the default 1 MiB limit convert in some 190 MiB (the garbage
-// collector lets the heap grow to about twice that), and 8 MiB still admits
-// some 16,000 of Opptima's half-KiB events at once.
+// inFlightPerMaxBody is the default bound in maximum-size bodies: low
+// enough that the worst bodies at once stay well inside a 512 MiB process
+// (RELIABILITY.md, "Admission control", has the measurements), high enough
+// that Opptima's half-KiB events never meet it.
 const inFlightPerMaxBody = 8
 
 func newAdmission(cfg *Config) *admission {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/consumer"
@@ -22,7 +23,6 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
-	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
 	"github.com/opptimaotel/opptimareceiver/internal/counters"
@@ -49,7 +49,7 @@ func startCountingServer(t *testing.T, logs consumer.Logs, edit func(*Config)) *
 	require.NoError(t, cfg.Validate())
 	set := receivertest.NewNopSettings(metadata.Type)
 	sink := new(consumertest.MetricsSink)
-	var parts []receiverPart
+	var parts []component.Component
 	if logs != nil {
 		rcv, err := NewFactory().CreateLogs(context.Background(), set, cfg, logs)
 		require.NoError(t, err)
@@ -75,10 +75,6 @@ func startCountingServer(t *testing.T, logs consumer.Logs, edit func(*Config)) *
 	}
 	t.Cleanup(s.shutdown)
 	return s
-}
-
-type receiverPart interface {
-	receiver.Logs
 }
 
 // total sums the last emission's points matching every given attribute.

@@ -124,13 +124,18 @@ func TestLongReplyIsReadUpToItsLimit(t *testing.T) {
 }
 
 func TestCategoryFollowsReason(t *testing.T) {
-	assert.Equal(t, CategoryInvalidAddress, Category(ReasonUserUnknown))
-	assert.Equal(t, CategoryReputation, Category(ReasonAuthFailure))
-	assert.Equal(t, CategoryFrequencyOrVolume, Category(ReasonSpeeding))
-	assert.Equal(t, CategoryUnclassified, Category(ReasonUndefined))
-	assert.Equal(t, CategoryUnclassified, Category("no such reason"))
+	for reply, want := range map[string]Analysis{
+		"550 5.1.1 user unknown":          {Type: TypeHard, Reason: ReasonUserUnknown, Category: CategoryInvalidAddress},
+		"550 5.7.26 DMARC policy":         {Type: TypeHard, Reason: ReasonAuthFailure, Category: CategoryReputation},
+		"421 4.7.28 unusual rate of mail": {Type: TypeSoft, Reason: ReasonSpeeding, Category: CategoryFrequencyOrVolume},
+		"something no rule knows of":      {Type: TypeUnknown, Reason: ReasonUndefined, Category: CategoryUnclassified},
+	} {
+		assert.Equal(t, want, Analyze("", ParseReply(reply), reply), reply)
+	}
+	categories := []string{CategoryInvalidAddress, CategoryMailboxUnavailable, CategoryReputation,
+		CategoryContent, CategoryFrequencyOrVolume, CategoryTechnical, CategoryUnclassified}
 	for reason, category := range categoryOf {
-		assert.Contains(t, Categories, category, reason)
+		assert.Contains(t, categories, category, reason)
 	}
 	assert.Len(t, categoryOf, 32, "every reason of shared/bounces/README.md")
 }

@@ -90,18 +90,3 @@ var categoryOf = map[string]string{
 	ReasonOnHold:    CategoryUnclassified,
 	ReasonUndefined: CategoryUnclassified,
 }
-
-// Category returns the category of a reason; an unknown reason is
-// unclassified.
-func Category(reason string) string {
-	if c, ok := categoryOf[reason]; ok {
-		return c
-	}
-	return CategoryUnclassified
-}
-
-// Categories lists every category, for counters and tests.
-var Categories = []string{
-	CategoryInvalidAddress, CategoryMailboxUnavailable, CategoryReputation,
-	CategoryContent, CategoryFrequencyOrVolume, CategoryTechnical, CategoryUnclassified,
-}

@@ -14,8 +14,8 @@ import (
 // which only decodes and maps nothing. BENCHMARKS.md has the figures; the
 // target is a time ratio of at most 1.0.
 //
-// Allocations per event that remain (22 for the documented bounce in a
-// batch; TestAllocationsPerEvent holds the budget), and why:
+// Allocations per event that remain (TestAllocationsPerEvent holds the
+// budget; BENCHMARKS.md has the count), and why:
 //   - the log record and its attribute slice (pdata): the output itself;
 //   - one value wrapper per attribute: pdata allocates it inside Put*, with
 //     no way around it from outside;
@@ -23,7 +23,7 @@ import (
 //   - a share of an arena chunk: attribute values, nested keys and the uid's
 //     hex are copied into chunks shared by the request (arena.go) rather
 //     than allocated one by one.
-// Everything else (the scanner, the field index, bounce classification,
+// Everything else (the scanner, field lookup, bounce classification,
 // timestamps) allocates nothing.
 
 var benchShapes = []string{
