@@ -210,6 +210,7 @@ func TestCountsEveryAcknowledgedEventUnderLoad(t *testing.T) {
 	assert.Equal(t, logs.records.Load(), acknowledged.Load(), "what was answered 200 is what the pipeline took")
 	assert.Equal(t, acknowledged.Load(), lastTotal(t, srv.metrics, nil), "opptima.events is every acknowledged event, once")
 	assert.Equal(t, bounces.Load(), lastTotal(t, srv.metrics, map[string]string{"opptima.event": "bounce", "opptima.bounce.category": "invalid_address"}))
+	assert.Equal(t, bounces.Load(), lastTotal(t, srv.metrics, map[string]string{"opptima.event": "bounce", "opptima.bounce.reason": "user_unknown"}), "bounces are counted by reason too")
 	assert.Greater(t, len(srv.metrics.AllMetrics()), 1, "emitted on the interval while running, and at shutdown")
 	t.Logf("%d events acknowledged, %d requests resent after a 503, %d emissions", acknowledged.Load(), resent.Load(), len(srv.metrics.AllMetrics()))
 }
@@ -367,7 +368,7 @@ func TestSeriesStayBoundedWhateverIsPosted(t *testing.T) {
 	srv.shutdown()
 	md := srv.metrics.AllMetrics()[0]
 	assert.Equal(t, int64(100_000), total(md, nil))
-	limit := (4*3 + 3*3*7) * (2 + 1)
+	limit := (4*3 + 3*3*32) * (2 + 1)
 	assert.LessOrEqual(t, md.DataPointCount(), limit)
 	assert.Equal(t, int64(100_000), total(md, map[string]string{counters.AttrDomain: counters.Other}))
 }

@@ -21,11 +21,12 @@ import (
 const (
 	MetricName        = "opptima.events"
 	metricUnit        = "{event}"
-	metricDescription = "Opptima events acknowledged by the receiver (answered 200), by account, kind, group, bounce type and category, and recipient domain."
+	metricDescription = "Opptima events acknowledged by the receiver (answered 200), by account, kind, group, bounce type, reason and category, and recipient domain."
 
 	AttrEvent          = "opptima.event"
 	AttrType           = "opptima.type"
 	AttrBounceType     = "opptima.bounce.type"
+	AttrBounceReason   = "opptima.bounce.reason"
 	AttrBounceCategory = "opptima.bounce.category"
 	AttrDomain         = "email.to.domain"
 	AttrAccount        = "opptima.account"
@@ -51,11 +52,11 @@ type seriesCount struct {
 	emitted bool
 }
 
-// series is one combination of bounded attribute values; bounce type and
-// category are empty for events that are not bounces.
+// series is one combination of bounded attribute values; bounce type,
+// reason and category are empty for events that are not bounces.
 type series struct {
-	account                                          string // "" when the key is not an account's
-	event, group, bounceType, bounceCategory, domain string
+	account                                                        string // "" when the key is not an account's
+	event, group, bounceType, bounceReason, bounceCategory, domain string
 }
 
 // New returns a Counter that names the given recipient domains (any case)
@@ -94,7 +95,7 @@ func (c *Counter) seriesOf(o opptima.Outcome) series {
 		s.domain = d
 	}
 	if o.Bounce {
-		s.bounceType, s.bounceCategory = o.BounceType, o.BounceCategory
+		s.bounceType, s.bounceReason, s.bounceCategory = o.BounceType, o.BounceReason, o.BounceCategory
 	}
 	return s
 }
@@ -178,6 +179,7 @@ func (c *Counter) Metrics(now time.Time, final bool, scopeName, scopeVersion str
 		attrs.PutStr(AttrType, p.series.group)
 		if p.series.bounceType != "" {
 			attrs.PutStr(AttrBounceType, p.series.bounceType)
+			attrs.PutStr(AttrBounceReason, p.series.bounceReason)
 			attrs.PutStr(AttrBounceCategory, p.series.bounceCategory)
 		}
 		attrs.PutStr(AttrDomain, p.series.domain)
@@ -193,6 +195,6 @@ type point struct {
 func (s series) compare(o series) int {
 	return cmp.Or(
 		strings.Compare(s.account, o.account), strings.Compare(s.event, o.event), strings.Compare(s.group, o.group),
-		strings.Compare(s.bounceType, o.bounceType), strings.Compare(s.bounceCategory, o.bounceCategory),
+		strings.Compare(s.bounceType, o.bounceType), strings.Compare(s.bounceReason, o.bounceReason), strings.Compare(s.bounceCategory, o.bounceCategory),
 		strings.Compare(s.domain, o.domain))
 }

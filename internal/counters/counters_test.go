@@ -17,8 +17,8 @@ import (
 
 var started = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
-func bounceTo(domain, category string) opptima.Outcome {
-	return opptima.Outcome{Event: "bounce", Type: "SMTP", Domain: domain, Bounce: true, BounceType: "hard", BounceCategory: category}
+func bounceTo(domain, reason, category string) opptima.Outcome {
+	return opptima.Outcome{Event: "bounce", Type: "SMTP", Domain: domain, Bounce: true, BounceType: "hard", BounceReason: reason, BounceCategory: category}
 }
 
 // points returns each point's value by its attributes, "k=v,k=v".
@@ -35,7 +35,7 @@ func points(t *testing.T, md pmetric.Metrics) map[string]int64 {
 		dp := m.Sum().DataPoints().At(i)
 		assert.Equal(t, started.UnixNano(), dp.StartTimestamp().AsTime().UnixNano(), "every point starts at the receiver's start")
 		key := ""
-		for _, name := range []string{AttrAccount, AttrEvent, AttrType, AttrBounceType, AttrBounceCategory, AttrDomain} {
+		for _, name := range []string{AttrAccount, AttrEvent, AttrType, AttrBounceType, AttrBounceReason, AttrBounceCategory, AttrDomain} {
 			if v, ok := dp.Attributes().Get(name); ok {
 				key += name + "=" + v.Str() + ","
 			}
@@ -49,16 +49,16 @@ func points(t *testing.T, md pmetric.Metrics) map[string]int64 {
 func TestCountsBySeries(t *testing.T) {
 	c := New([]string{"Gmail.com ", "hotmail.com"}, started)
 	c.Add("", []opptima.Outcome{
-		bounceTo("gmail.com", "reputation"),
-		bounceTo("gmail.com", "reputation"),
-		bounceTo("example.org", "invalid_address"),
+		bounceTo("gmail.com", "blocked", "reputation"),
+		bounceTo("gmail.com", "blocked", "reputation"),
+		bounceTo("example.org", "user_unknown", "invalid_address"),
 		{Event: "delivered", Type: "Email marketing", Domain: "hotmail.com"},
 		{Event: " Delivered", Type: "email MARKETING", Domain: "hotmail.com"},
 		{Event: "opened", Type: "Transactional", Domain: ""},
 	})
 	assert.Equal(t, map[string]int64{
-		"opptima.event=bounce,opptima.type=smtp,opptima.bounce.type=hard,opptima.bounce.category=reputation,email.to.domain=gmail.com,":  2,
-		"opptima.event=bounce,opptima.type=smtp,opptima.bounce.type=hard,opptima.bounce.category=invalid_address,email.to.domain=other,": 1,
+		"opptima.event=bounce,opptima.type=smtp,opptima.bounce.type=hard,opptima.bounce.reason=blocked,opptima.bounce.category=reputation,email.to.domain=gmail.com,":  2,
+		"opptima.event=bounce,opptima.type=smtp,opptima.bounce.type=hard,opptima.bounce.reason=user_unknown,opptima.bounce.category=invalid_address,email.to.domain=other,": 1,
 		"opptima.event=delivered,opptima.type=email_marketing,email.to.domain=hotmail.com,":                                              2,
 		"opptima.event=other,opptima.type=other,email.to.domain=other,":                                                                  1,
 	}, points(t, c.Metrics(started.Add(time.Minute), true, "scope", "v")))
@@ -88,7 +88,7 @@ func TestConcurrentAddsAreExact(t *testing.T) {
 	for g := range 64 {
 		wg.Go(func() {
 			for i := range 1000 {
-				c.Add("", []opptima.Outcome{bounceTo(DefaultDomains[(g+i)%len(DefaultDomains)], "reputation")})
+				c.Add("", []opptima.Outcome{bounceTo(DefaultDomains[(g+i)%len(DefaultDomains)], "blocked", "reputation")})
 			}
 		})
 	}
@@ -103,8 +103,8 @@ func TestConcurrentAddsAreExact(t *testing.T) {
 // TestCardinalityIsBounded posts 100,000 events of random kinds, groups
 // and domains: the series never exceed what the configuration allows,
 // (3 documented kinds besides bounce + other) × (2 groups + other) for
-// other events and 3 groups × 3 bounce types × 7 categories for bounces,
-// per named domain and other.
+// other events and 3 groups × 3 bounce types × 32 reasons for bounces (a
+// reason has one category), per named domain and other.
 func TestCardinalityIsBounded(t *testing.T) {
 	domains := []string{"gmail.com", "hotmail.com", "une.net.co"}
 	c := New(domains, started)
@@ -119,14 +119,16 @@ func TestCardinalityIsBounded(t *testing.T) {
 		}
 		switch rng.IntN(4) {
 		case 0:
-			o.Event, o.Bounce, o.BounceType, o.BounceCategory = "bounce", true, types[rng.IntN(3)], categories[rng.IntN(7)]
+			o.Event, o.Bounce, o.BounceType = "bounce", true, types[rng.IntN(3)]
+			reason := rng.IntN(32)
+			o.BounceReason, o.BounceCategory = fmt.Sprintf("reason-%d", reason), categories[reason%7]
 		case 1:
 			o.Event, o.Type, o.Domain = "delivered", "SMTP", domains[rng.IntN(len(domains))]
 		}
 		c.Add("", []opptima.Outcome{o})
 	}
 	got := len(points(t, c.Metrics(started, true, "scope", "v")))
-	limit := (4*3 + 3*3*7) * (len(domains) + 1)
+	limit := (4*3 + 3*3*32) * (len(domains) + 1)
 	assert.LessOrEqual(t, got, limit)
 	t.Logf("%d series from 100,000 random events (limit %d)", got, limit)
 }

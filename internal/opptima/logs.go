@@ -44,6 +44,7 @@ type Outcome struct {
 	Domain         string // the recipient's domain, lower-cased; "" when none
 	Bounce         bool
 	BounceType     string
+	BounceReason   string
 	BounceCategory string
 }
 

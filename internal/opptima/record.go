@@ -181,7 +181,7 @@ func readTimestamp(b *eventBuilder, s *scanner, _ []byte) {
 func (b *eventBuilder) outcome() Outcome {
 	return Outcome{
 		Event: b.kind, Type: b.group, Domain: b.domain,
-		Bounce: b.isBounce, BounceType: b.bounce.Type, BounceCategory: b.bounce.Category,
+		Bounce: b.isBounce, BounceType: b.bounce.Type, BounceReason: b.bounce.Reason, BounceCategory: b.bounce.Category,
 	}
 }
 
