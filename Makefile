@@ -6,12 +6,14 @@ GO            ?= go
 OCB_VERSION   := v0.165.0
 VLOGS_VERSION := v1.52.1
 VM_VERSION    := v1.151.0
+KUSTOMIZE_VERSION := v5.7.1
 
 BUILD   := $(CURDIR)/_build
 TOOLS   := $(BUILD)/tools
 OCB     := $(TOOLS)/builder
 VLOGS   := $(TOOLS)/victoria-logs
 VMALERT := $(TOOLS)/vmalert
+KUSTOMIZE := $(TOOLS)/kustomize
 OTELCOL := $(BUILD)/otelcol-opptima
 
 # The Collector is rebuilt when the receiver or the build config changes.
@@ -43,6 +45,9 @@ $(VLOGS):
 $(VMALERT):
 	GOBIN=$(TOOLS) $(GO) install github.com/VictoriaMetrics/VictoriaMetrics/app/vmalert@$(VM_VERSION)
 
+$(KUSTOMIZE):
+	GOBIN=$(TOOLS) $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+
 ## image: build the otelcol-opptima container image (podman, else docker)
 IMAGE ?= otelcol-opptima:0.1.0
 IMAGE_CONTEXT := $(BUILD)/image
@@ -62,39 +67,66 @@ container-tools:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends podman haproxy ca-certificates >/dev/null; }
 
-## manifests: write the production config into the Kubernetes ConfigMap
-manifests: deploy/kubernetes/configmap.yaml
+## manifests: the files generated from others: the ConfigMap (production.yaml), the PrometheusRules (examples/alerts), the dashboard JSON (deploy/dashboard) and its ConfigMap
+MONITORING := deploy/kubernetes/monitoring
+DASHBOARD  := deploy/dashboard/opptima-bounces.json
+manifests: deploy/kubernetes/configmap.yaml $(MONITORING)/prometheusrule.yaml $(DASHBOARD) $(MONITORING)/grafana-dashboard.yaml
 deploy/kubernetes/configmap.yaml: examples/production.yaml
 	{ echo '# Generated from examples/production.yaml by `make manifests`: edit that file.'; \
 	  echo 'apiVersion: v1'; echo 'kind: ConfigMap'; echo 'metadata:'; echo '  name: otelcol-opptima'; \
 	  echo 'data:'; echo '  config.yaml: |'; sed 's/^/    /; s/^    $$//' $<; } > $@
 
-## promtool: install Debian's prometheus package (promtool and the prometheus server) when missing
+# One PrometheusRule per rules file; each file's groups become its spec.
+$(MONITORING)/prometheusrule.yaml: examples/alerts/bounce-rate.rules.yml examples/alerts/collector.rules.yml
+	{ echo '# Generated from examples/alerts/*.rules.yml by `make manifests`: edit those files.'; \
+	  sep=''; for f in $^; do \
+	    name=opptima-$$(basename $$f .rules.yml); \
+	    [ -z "$$sep" ] || echo '---'; sep=1; \
+	    echo 'apiVersion: monitoring.coreos.com/v1'; echo 'kind: PrometheusRule'; echo 'metadata:'; echo "  name: $$name"; \
+	    echo 'spec:'; sed 's/^/  /; s/^  $$//' $$f; \
+	  done; } > $@
+
+$(DASHBOARD): deploy/dashboard/dashboard.go
+	$(GO) test ./deploy/dashboard -run '^TestCommittedJSONIsTheCode$$' -update
+
+# Grafana's dashboard sidecar loads ConfigMaps labelled grafana_dashboard.
+$(MONITORING)/grafana-dashboard.yaml: $(DASHBOARD)
+	{ echo '# Generated from $(DASHBOARD) by `make manifests`: edit deploy/dashboard/dashboard.go.'; \
+	  echo 'apiVersion: v1'; echo 'kind: ConfigMap'; echo 'metadata:'; echo '  name: opptima-bounces-dashboard'; \
+	  echo '  labels:'; echo '    grafana_dashboard: "1"'; \
+	  echo 'data:'; echo '  opptima-bounces.json: |'; sed 's/^/    /; s/^    $$//' $<; } > $@
+
+## promtool: install Debian's prometheus and prometheus-alertmanager packages (promtool, amtool and both servers) when missing
 promtool:
-	@command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || { \
+	@command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 \
+	  && command -v amtool >/dev/null 2>&1 && command -v prometheus-alertmanager >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null; }
 
 tools: $(OCB) $(VLOGS) $(VMALERT) promtool
 
 ## test: every test: unit, golden, server, end-to-end against the built Collector and VictoriaLogs, alert rules
 test: rules-test unit-test e2e-test
 
-unit-test:
+unit-test: $(KUSTOMIZE)
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./receiver/... ./internal/... ./deploy/...
+	KUSTOMIZE_BIN=$(KUSTOMIZE) $(GO) test -race -count=1 ./receiver/... ./internal/... ./deploy/...
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./internal/... ./receiver/...
 	$(MAKE) fuzz FUZZTIME=20000x
 
 e2e-test: $(OTELCOL) $(VLOGS) $(VMALERT) promtool image
 	OPPTIMA_E2E=1 OTELCOL_BIN=$(OTELCOL) VICTORIA_LOGS_BIN=$(VLOGS) VMALERT_BIN=$(VMALERT) PROMETHEUS_BIN=$$(command -v prometheus) \
+	  ALERTMANAGER_BIN=$$(command -v prometheus-alertmanager) AMTOOL_BIN=$$(command -v amtool) \
 	  PODMAN_BIN=$$(command -v podman) HAPROXY_BIN=$$(command -v haproxy) IMAGE=$(IMAGE) \
 	  $(GO) test -count=1 -timeout 20m ./examples/...
 
 rules-test: promtool
 	promtool check rules examples/alerts/bounce-rate.rules.yml examples/alerts/collector.rules.yml
 	promtool test rules examples/alerts/bounce-rate.test.yml examples/alerts/collector.test.yml
+	amtool check-config examples/alerts/alertmanager.yml
+	amtool config routes test --config.file=examples/alerts/alertmanager.yml --verify.receivers=pages severity=page
+	amtool config routes test --config.file=examples/alerts/alertmanager.yml --verify.receivers=tickets severity=ticket
 
 ## bench: decode+map micro-benchmarks (ratio to encoding/json), then the load benchmark (bench/)
 bench: $(OTELCOL)

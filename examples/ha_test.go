@@ -24,7 +24,14 @@ type replica struct {
 
 func (r *replica) start(t *testing.T, vlogs string) {
 	t.Helper()
-	r.col = startCollectorOn(t, "production.yaml", r.webhook, r.health, productionEnv(t, vlogs, r.queueDir, nil))
+	r.col = startCollectorOn(t, "production.yaml", r.webhook, r.health,
+		productionEnv(t, vlogs, r.queueDir, map[string]string{"SERVICE_INSTANCE_ID": r.instanceID()}))
+}
+
+// instanceID is the replica's name in its records, as the StatefulSet sets
+// it from the pod name.
+func (r *replica) instanceID() string {
+	return "otelcol-opptima-" + r.name
 }
 
 // stop sends SIGTERM, or SIGKILL when hard, and waits for the exit.
@@ -105,14 +112,16 @@ func TestTwoReplicasBehindHAProxyLoseNothing(t *testing.T) {
 
 	var mu sync.Mutex
 	served := map[string]int{}
+	servedBy := map[int]string{} // relid -> the replica that answered 200
 	var aDown bool
 	servedWhileADown := map[string]int{}
 	const n = 3000
 	sender := &opptimaSender{url: func() string { return url }, pace: 100 * time.Millisecond}
-	sender.onAck = func(h http.Header) {
+	sender.onAck = func(relid int, h http.Header) {
 		mu.Lock()
 		defer mu.Unlock()
 		served[h.Get("X-Served-By")]++
+		servedBy[relid] = h.Get("X-Served-By")
 		if aDown {
 			servedWhileADown[h.Get("X-Served-By")]++
 		}
@@ -148,4 +157,31 @@ func TestTwoReplicasBehindHAProxyLoseNothing(t *testing.T) {
 	assert.Zero(t, lost, "acknowledged events lost")
 	assert.Positive(t, servedWhileADown["b"], "B took the traffic while A was down")
 	assert.Less(t, rollingDoneAt, int64(n), "the rolling restart happened under load")
+
+	// Each replica writes its own log stream, so that one draining its
+	// queue after a restart never writes behind the other's newest entry
+	// (Loki refuses entries too far behind their stream).
+	rows, err := queryVictoriaLogs(vlogs, `service.name:=opptima | fields opptima.relid, service.instance.id, _stream`)
+	require.NoError(t, err)
+	streams := map[string]string{} // instance -> stream
+	var checked int
+	for _, row := range rows {
+		instance := row["service.instance.id"]
+		require.Contains(t, []string{a.instanceID(), b.instanceID()}, instance, "every record names its replica")
+		assert.Contains(t, row["_stream"], instance, "the replica is part of the stream")
+		if streams[instance] == "" {
+			streams[instance] = row["_stream"]
+		}
+		assert.Equal(t, streams[instance], row["_stream"], "one stream per replica")
+		var relid int
+		_, err := fmt.Sscan(row["opptima.relid"], &relid)
+		require.NoError(t, err)
+		if by, ok := servedBy[relid]; ok && by != "" {
+			assert.Equal(t, "otelcol-opptima-"+by, instance, "relid %d is in the stream of the replica that acknowledged it", relid)
+			checked++
+		}
+	}
+	require.Len(t, streams, 2)
+	assert.NotEqual(t, streams[a.instanceID()], streams[b.instanceID()])
+	assert.Positive(t, checked)
 }

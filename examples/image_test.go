@@ -37,7 +37,7 @@ func TestContainerImage(t *testing.T) {
 	assert.Equal(t, "10001:10001", config.User, "a numeric non-root user")
 	assert.Equal(t, []string{"/otelcol-opptima"}, config.Entrypoint)
 	assert.Equal(t, []string{"--config=/etc/otelcol-opptima/config.yaml"}, config.Cmd)
-	for _, port := range []string{"8080/tcp", "13133/tcp", "8889/tcp"} {
+	for _, port := range []string{"8080/tcp", "13133/tcp", "8889/tcp", "8888/tcp"} {
 		assert.Contains(t, config.ExposedPorts, port)
 	}
 

@@ -25,7 +25,7 @@ type opptimaSender struct {
 	otherErrors  atomic.Int64 // other answers than 200 and 503 (a proxy's 502), resent too
 
 	pace  time.Duration     // pause of each connection between events, to spread the load
-	onAck func(http.Header) // sees the headers of each 200
+	onAck func(relid int, h http.Header) // sees each 200 and its headers
 }
 
 func (s *opptimaSender) run(t *testing.T, n, workers int, deadline time.Duration) {
@@ -57,7 +57,7 @@ func (s *opptimaSender) run(t *testing.T, n, workers int, deadline time.Duration
 						s.acknowledged.Store(fmt.Sprint(relid), true)
 						s.acks.Add(1)
 						if s.onAck != nil {
-							s.onAck(resp.Header)
+							s.onAck(relid, resp.Header)
 						}
 						time.Sleep(s.pace)
 						break
@@ -117,7 +117,7 @@ func (s *opptimaSender) delivered(t *testing.T, vlogs string) (lost, duplicates 
 func productionEnv(t *testing.T, vlogs, queueDir string, extra map[string]string) map[string]string {
 	_, telemetryPort, _ := strings.Cut(freeAddr(t), ":")
 	env := map[string]string{"OTLP_LOGS_ENDPOINT": vlogs + "/insert/opentelemetry", "QUEUE_DIR": queueDir,
-		"TELEMETRY_HOST": "127.0.0.1", "TELEMETRY_PORT": telemetryPort}
+		"TELEMETRY_HOST": "127.0.0.1", "TELEMETRY_PORT": telemetryPort, "PROMETHEUS_ENDPOINT": freeAddr(t)}
 	for k, v := range extra {
 		env[k] = v
 	}

@@ -19,74 +19,130 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestPrometheusCountsAndAlerts runs examples/bounce-rate.yaml in the built
-// Collector and a real Prometheus scraping it every second with the alert
-// rules loaded (a copy with short "for:"), then sends what real traffic
-// has: 5,000 events from 64 connections stamped with the current Bogota
-// time, a burst of 500 sharing one timestamp, 200 stamped two hours ago.
-// Prometheus must hold exactly what was acknowledged, in total, by event
-// kind and by bounce category; a calm load raises no alert; a bounce spike
-// fires the bounce-rate alert.
-func TestPrometheusCountsAndAlerts(t *testing.T) {
+// TestProductionAlertingEndToEnd runs the path users deploy, from webhook to
+// page: examples/production.yaml in the built Collector (with an account
+// added by a second --config, as a user would), a real Prometheus scraping
+// both its metrics ports every second with the alert rules loaded (a copy
+// whose "for:" minutes are seconds), and Alertmanager with
+// alerts/alertmanager.yml (its webhooks pointed at a local receiver, its
+// group_wait shortened). The traffic is what real traffic has: 5,000
+// events from 64 connections stamped with the current Bogota time, a burst
+// of 500 sharing one timestamp, 200 stamped two hours ago, two keys.
+//   - Prometheus holds exactly what was acknowledged, in total, by kind, by
+//     bounce category and by account;
+//   - after the rules were evaluated over it, the calm load has no alert
+//     pending or firing and no notification was sent;
+//   - 600 reputation bounces at yahoo.com from one account page once, with
+//     the domain and category; the account's ticket names the account; the
+//     overall bounce-rate page is inhibited;
+//   - every panel query of the dashboard returns data.
+func TestProductionAlertingEndToEnd(t *testing.T) {
 	promBin := binary(t, "PROMETHEUS_BIN")
+	amBin := binary(t, "ALERTMANAGER_BIN")
+	vlogs := startVictoriaLogs(t)
 	metricsAddr, promAddr := freeAddr(t), freeAddr(t)
-	col := startCollector(t, "bounce-rate.yaml", map[string]string{
-		"PROMETHEUS_ENDPOINT": metricsAddr, "OPPTIMA_METRICS_INTERVAL": "2s",
+	env := productionEnv(t, vlogs, t.TempDir(), map[string]string{
+		"PROMETHEUS_ENDPOINT": metricsAddr, "OPPTIMA_METRICS_INTERVAL": "2s", "SERVICE_INSTANCE_ID": "otelcol-opptima-0",
 	})
-	prom := startPrometheus(t, promBin, promAddr, metricsAddr)
+	const accountKey = "e2e-account-key-3b9a41c7"
+	col := startCollectorOn(t, "production.yaml", freeAddr(t), freeAddr(t), env,
+		"--config", `yaml:receivers::opptima::accounts: [{name: tienda-co, api_keys: [`+accountKey+`]}]`)
+	notifications := startWebhookRecorder(t)
+	am := startAlertmanager(t, amBin, notifications.url)
+	prom := startPrometheus(t, promBin, promAddr, am.addr, map[string]string{
+		"otelcol-opptima-counters":  metricsAddr,
+		"otelcol-opptima-telemetry": "127.0.0.1:" + env["TELEMETRY_PORT"],
+	})
 
-	sender := &countingSender{url: col.webhook}
+	sender := &countingSender{url: col.webhook, keys: map[string]string{"": testAPIKey, "tienda-co": accountKey}}
 	bogota := time.FixedZone("COT", -5*3600)
 	now := func() string { return time.Now().In(bogota).Format(time.DateTime) }
 	domains := []string{"gmail.com", "hotmail.com", "outlook.com", "tienda.example.co", "une.net.co"}
+	accountOf := func(i int) string { return []string{"", "tienda-co"}[i%2] }
 
 	// The calm load: 1 bounce in 100, all for addresses that do not exist.
-	calm := make([]string, 0, 5700)
+	calm := make([]sentEvent, 0, 5700)
 	for i := range 5000 {
-		calm = append(calm, testEvent(i, i%100 == 0, domains[i%len(domains)], now(), userUnknown))
+		calm = append(calm, sentEvent{testEvent(i, i%100 == 0, domains[i%len(domains)], now(), userUnknown), accountOf(i)})
 	}
 	sharedSecond := now()
 	for i := range 500 {
-		calm = append(calm, testEvent(5000+i, i%100 == 0, domains[i%len(domains)], sharedSecond, userUnknown))
+		calm = append(calm, sentEvent{testEvent(5000+i, i%100 == 0, domains[i%len(domains)], sharedSecond, userUnknown), accountOf(i)})
 	}
 	twoHoursAgo := time.Now().Add(-2 * time.Hour).In(bogota).Format(time.DateTime)
 	for i := range 200 {
-		calm = append(calm, testEvent(5500+i, i%100 == 0, domains[i%len(domains)], twoHoursAgo, userUnknown))
+		calm = append(calm, sentEvent{testEvent(5500+i, i%100 == 0, domains[i%len(domains)], twoHoursAgo, userUnknown), accountOf(i)})
 	}
 	sender.send(t, calm, 64)
 	require.Equal(t, int64(5700), sender.acknowledged.Load())
+	prom.eventuallyHolds(t, sender.expected())
 
-	want := sender.expected()
-	prom.eventuallyEquals(t, "sum(opptima_events_total)", nil, want.total)
-	prom.eventuallyEquals(t, "sum by (opptima_event) (opptima_events_total)", []string{"opptima_event"}, want.byEvent)
-	prom.eventuallyEquals(t, "sum by (opptima_bounce_category) (opptima_events_total{opptima_event=\"bounce\"})", []string{"opptima_bounce_category"}, want.byCategory)
-
-	// Several evaluations of the rules over the calm counts: nothing pending,
-	// nothing firing.
-	time.Sleep(6 * time.Second)
+	// Every rule evaluated over the calm counts: nothing pending or firing,
+	// nothing notified.
+	prom.waitForEvaluation(t, time.Now())
 	assert.Empty(t, prom.alerts(t), "a calm 1% bounce rate raises no alert")
+	assert.Empty(t, am.alerts(t), "Alertmanager holds no alert")
+	assert.Empty(t, notifications.received(), "no notification for a calm load")
 
-	// The spike: 1,000 bounces for a blocked sending IP.
-	spike := make([]string, 0, 1000)
-	for i := range 1000 {
-		spike = append(spike, testEvent(10_000+i, true, domains[i%len(domains)], now(), blockList))
+	// The incident: yahoo.com refuses the sending IP for one account.
+	spike := make([]sentEvent, 0, 600)
+	for i := range 600 {
+		spike = append(spike, sentEvent{testEvent(10_000+i, true, "yahoo.com", now(), blockList), "tienda-co"})
 	}
 	sender.send(t, spike, 16)
-	want = sender.expected()
-	prom.eventuallyEquals(t, "sum(opptima_events_total)", nil, want.total)
-	prom.eventuallyEquals(t, "sum by (opptima_bounce_category) (opptima_events_total{opptima_event=\"bounce\"})", []string{"opptima_bounce_category"}, want.byCategory)
-	eventually(t, 60*time.Second, func() error {
-		alerts := prom.alerts(t)
-		if alerts["OpptimaBounceRateHigh"] != "firing" {
-			ratio, _ := prom.query(t, "opptima:bounce_ratio:rate5m", nil)
-			outcomes, _ := prom.query(t, "opptima:outcomes:rate5m", nil)
-			bounces, _ := prom.query(t, "opptima:bounces:rate5m", nil)
-			return fmt.Errorf("OpptimaBounceRateHigh is not firing: %v (ratio %v, outcomes/s %v, bounces/s %v)", alerts, ratio, outcomes, bounces)
+	prom.eventuallyHolds(t, sender.expected())
+
+	page := notifications.waitFor(t, "pages", "OpptimaDomainReputationBlocks")
+	assert.Equal(t, "yahoo.com", page["email_to_domain"])
+	assert.Equal(t, "reputation", page["opptima_bounce_category"])
+	ticket := notifications.waitFor(t, "tickets", "OpptimaAccountBounceRateHigh")
+	assert.Equal(t, "tienda-co", ticket["opptima_account"])
+	// The symptoms of the same incident are held back by the inhibit rules.
+	am.waitForSuppressed(t, "OpptimaBounceRateHigh")
+	am.waitForSuppressed(t, "OpptimaReputationBlocks")
+	am.waitForSuppressed(t, "OpptimaDomainBounceRateHigh")
+	for _, n := range notifications.received() {
+		assert.NotContains(t, []string{"OpptimaBounceRateHigh", "OpptimaReputationBlocks", "OpptimaDomainBounceRateHigh"}, n.labels["alertname"],
+			"one incident pages once: %s was notified to %s", n.labels["alertname"], n.receiver)
+	}
+
+	checkDashboardQueries(t, prom)
+	t.Logf("acknowledged %d events (%d answered other than 200 and resent); notifications: %v",
+		sender.acknowledged.Load(), sender.resent.Load(), notifications.received())
+}
+
+// checkDashboardQueries evaluates every panel query of the committed
+// dashboard: each returns data.
+func checkDashboardQueries(t *testing.T, prom *prometheus) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "deploy", "dashboard", "opptima-bounces.json"))
+	require.NoError(t, err)
+	var board struct {
+		Panels []struct {
+			Title   string `json:"title"`
+			Targets []struct {
+				Expr string `json:"expr"`
+			} `json:"targets"`
+		} `json:"panels"`
+	}
+	require.NoError(t, json.Unmarshal(data, &board))
+	var queries int
+	for _, panel := range board.Panels {
+		for _, target := range panel.Targets {
+			queries++
+			eventually(t, 30*time.Second, func() error {
+				got, err := prom.query(t, target.Expr, nil)
+				if err != nil {
+					return err
+				}
+				if len(got) == 0 {
+					return fmt.Errorf("panel %q: %s returns no data", panel.Title, target.Expr)
+				}
+				return nil
+			})
 		}
-		return nil
-	})
-	t.Logf("acknowledged %d events (%d answered other than 200 and resent); alerts after the spike: %v",
-		sender.acknowledged.Load(), sender.resent.Load(), prom.alerts(t))
+	}
+	require.GreaterOrEqual(t, queries, 8, "the dashboard's queries were found")
 }
 
 const (
@@ -101,19 +157,26 @@ func testEvent(relid int, isBounce bool, domain, stamp, reply string) string {
 	return fmt.Sprintf(`{"type":"SMTP","event":"delivered","relid":%d,"to":"u%d@%s","timestamp":%q,"status":"Entregado","response":"250 OK"}`, relid, relid, domain, stamp)
 }
 
+// sentEvent is one webhook body and the account whose key sends it ("" for
+// the top-level api_keys).
+type sentEvent struct {
+	body, account string
+}
+
 // countingSender sends events one per request from many connections,
 // resending until each is answered 200, and keeps what was acknowledged.
 type countingSender struct {
 	url          string
+	keys         map[string]string // account -> key
 	mu           sync.Mutex
-	sent         []string // acknowledged events
+	sent         []sentEvent // acknowledged events
 	acknowledged atomic.Int64
 	resent       atomic.Int64
 }
 
-func (s *countingSender) send(t *testing.T, events []string, connections int) {
+func (s *countingSender) send(t *testing.T, events []sentEvent, connections int) {
 	t.Helper()
-	next := make(chan string)
+	next := make(chan sentEvent)
 	go func() {
 		defer close(next)
 		for _, e := range events {
@@ -128,11 +191,11 @@ func (s *countingSender) send(t *testing.T, events []string, connections int) {
 			for event := range next {
 				for {
 					if time.Now().After(deadline) {
-						t.Errorf("not acknowledged within 2 minutes: %s", event)
+						t.Errorf("not acknowledged within 2 minutes: %s", event.body)
 						return
 					}
-					req, _ := http.NewRequest(http.MethodPost, s.url, strings.NewReader(event))
-					req.Header.Set("Authorization", "Bearer "+testAPIKey)
+					req, _ := http.NewRequest(http.MethodPost, s.url, strings.NewReader(event.body))
+					req.Header.Set("Authorization", "Bearer "+s.keys[event.account])
 					resp, err := client.Do(req)
 					if err == nil {
 						resp.Body.Close()
@@ -153,31 +216,41 @@ func (s *countingSender) send(t *testing.T, events []string, connections int) {
 	wg.Wait()
 }
 
-type expectedCounts struct {
-	total      map[string]float64
-	byEvent    map[string]float64
-	byCategory map[string]float64
+// expectedCounts is what Prometheus must hold: for each query, its result
+// keyed by the labels it groups by.
+type expectedCounts []expectedQuery
+
+type expectedQuery struct {
+	expr string
+	by   []string
+	want map[string]float64
 }
 
 // expected is what Prometheus must hold for the acknowledged events.
 func (s *countingSender) expected() expectedCounts {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e := expectedCounts{total: map[string]float64{}, byEvent: map[string]float64{}, byCategory: map[string]float64{}}
+	total, byEvent, byCategory, byAccount := map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
 	for _, event := range s.sent {
-		e.total[""]++
-		if strings.Contains(event, `"event":"bounce"`) {
-			e.byEvent["bounce"]++
+		total[""]++
+		byAccount[event.account]++
+		if strings.Contains(event.body, `"event":"bounce"`) {
+			byEvent["bounce"]++
 			category := "invalid_address"
-			if strings.Contains(event, "spamhaus") {
+			if strings.Contains(event.body, "spamhaus") {
 				category = "reputation"
 			}
-			e.byCategory[category]++
+			byCategory[category]++
 		} else {
-			e.byEvent["delivered"]++
+			byEvent["delivered"]++
 		}
 	}
-	return e
+	return expectedCounts{
+		{"sum(opptima_events_total)", nil, total},
+		{"sum by (opptima_event) (opptima_events_total)", []string{"opptima_event"}, byEvent},
+		{`sum by (opptima_bounce_category) (opptima_events_total{opptima_event="bounce"})`, []string{"opptima_bounce_category"}, byCategory},
+		{"sum by (opptima_account) (opptima_events_total)", []string{"opptima_account"}, byAccount},
+	}
 }
 
 // prometheus is a running Prometheus server.
@@ -186,26 +259,37 @@ type prometheus struct {
 	api string
 }
 
-// startPrometheus runs Prometheus scraping the Collector's exporter every
-// second, with a copy of the alert rules whose "for:" is 3 s, evaluated
-// every second.
-func startPrometheus(t *testing.T, bin, addr, target string) *prometheus {
+// startPrometheus runs Prometheus scraping each job's target every second,
+// with copies of the alert rules whose "for:" minutes are seconds,
+// evaluated every second, sending alerts to the Alertmanager at
+// alertmanager.
+func startPrometheus(t *testing.T, bin, addr, alertmanager string, jobs map[string]string) *prometheus {
 	t.Helper()
 	dir := t.TempDir()
-	rules, err := os.ReadFile(filepath.Join("alerts", "bounce-rate.rules.yml"))
-	require.NoError(t, err)
-	shortFor := regexp.MustCompile(`(?m)^(\s+for:) \d+m$`).ReplaceAllString(string(rules), "$1 3s")
-	require.NotEqual(t, string(rules), shortFor)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "rules.yml"), []byte(shortFor), 0o600))
+	var ruleFiles []string
+	for _, name := range []string{"bounce-rate.rules.yml", "collector.rules.yml"} {
+		rules, err := os.ReadFile(filepath.Join("alerts", name))
+		require.NoError(t, err)
+		shortFor := regexp.MustCompile(`(?m)^(\s+for:) (\d+)m$`).ReplaceAllString(string(rules), "$1 ${2}s")
+		require.NotEqual(t, string(rules), shortFor)
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(shortFor), 0o600))
+		ruleFiles = append(ruleFiles, path)
+	}
+	var scrapes strings.Builder
+	for job, target := range jobs {
+		fmt.Fprintf(&scrapes, "  - job_name: %s\n    static_configs:\n      - targets: [%q]\n", job, target)
+	}
 	config := fmt.Sprintf(`global:
   scrape_interval: 1s
   evaluation_interval: 1s
-rule_files: [%q]
+rule_files: [%q, %q]
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: [%q]
 scrape_configs:
-  - job_name: otelcol-opptima
-    static_configs:
-      - targets: [%q]
-`, filepath.Join(dir, "rules.yml"), target)
+%s`, ruleFiles[0], ruleFiles[1], alertmanager, scrapes.String())
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(config), 0o600))
 	p := startProcess(t, bin, nil,
 		"--config.file="+filepath.Join(dir, "prometheus.yml"),
@@ -256,15 +340,46 @@ func (p *prometheus) query(t *testing.T, expr string, by []string) (map[string]f
 	return out, nil
 }
 
-func (p *prometheus) eventuallyEquals(t *testing.T, expr string, by []string, want map[string]float64) {
+// eventuallyHolds waits until every expected query has its expected result.
+func (p *prometheus) eventuallyHolds(t *testing.T, expected expectedCounts) {
 	t.Helper()
-	eventually(t, 60*time.Second, func() error {
-		got, err := p.query(t, expr, by)
-		if err != nil {
+	for _, e := range expected {
+		eventually(t, 60*time.Second, func() error {
+			got, err := p.query(t, e.expr, e.by)
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(got) != fmt.Sprint(e.want) {
+				return fmt.Errorf("%s = %v, want %v", e.expr, got, e.want)
+			}
+			return nil
+		})
+	}
+}
+
+// waitForEvaluation waits until every rule group was evaluated after since,
+// so that a check for no alert sees the rules' verdict on the data.
+func (p *prometheus) waitForEvaluation(t *testing.T, since time.Time) {
+	t.Helper()
+	eventually(t, 30*time.Second, func() error {
+		var answer struct {
+			Data struct {
+				Groups []struct {
+					Name           string    `json:"name"`
+					LastEvaluation time.Time `json:"lastEvaluation"`
+				} `json:"groups"`
+			} `json:"data"`
+		}
+		if err := p.get(t, "rules", &answer); err != nil {
 			return err
 		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			return fmt.Errorf("%s = %v, want %v", expr, got, want)
+		if len(answer.Data.Groups) == 0 {
+			return fmt.Errorf("no rule groups loaded")
+		}
+		for _, g := range answer.Data.Groups {
+			if !g.LastEvaluation.After(since) {
+				return fmt.Errorf("group %s last evaluated at %s", g.Name, g.LastEvaluation)
+			}
 		}
 		return nil
 	})

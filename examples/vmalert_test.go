@@ -26,12 +26,12 @@ func TestVMAlertOnTheLogs(t *testing.T) {
 	col := startCollectorToVictoriaLogs(t, vlogs)
 	api := startVMAlert(t, vmalertBin, vlogs)
 
-	sender := &countingSender{url: col.webhook}
+	sender := &countingSender{url: col.webhook, keys: map[string]string{"": testAPIKey}}
 	bogota := time.FixedZone("COT", -5*3600)
 	now := func() string { return time.Now().In(bogota).Format(time.DateTime) }
-	calm := make([]string, 0, 600)
+	calm := make([]sentEvent, 0, 600)
 	for i := range 600 {
-		calm = append(calm, testEvent(i, i%100 == 0, []string{"gmail.com", "hotmail.com"}[i%2], now(), userUnknown))
+		calm = append(calm, sentEvent{body: testEvent(i, i%100 == 0, []string{"gmail.com", "hotmail.com"}[i%2], now(), userUnknown)})
 	}
 	sender.send(t, calm, 16)
 	eventually(t, 30*time.Second, func() error {
@@ -45,9 +45,9 @@ func TestVMAlertOnTheLogs(t *testing.T) {
 	waitForEvaluations(t, api, evaluatedSince.Add(3*time.Second))
 	assert.Empty(t, vmalertAlerts(t, api), "a calm 1% bounce rate raises no alert")
 
-	spike := make([]string, 0, 200)
+	spike := make([]sentEvent, 0, 200)
 	for i := range 200 {
-		spike = append(spike, testEvent(1000+i, true, "hotmail.com", now(), blockList))
+		spike = append(spike, sentEvent{body: testEvent(1000+i, true, "hotmail.com", now(), blockList)})
 	}
 	sender.send(t, spike, 16)
 	eventually(t, 60*time.Second, func() error {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
@@ -51,6 +52,10 @@ func decodeStrict(t *testing.T, file string) []any {
 			obj = &policyv1.PodDisruptionBudget{}
 		case "Ingress":
 			obj = &networkingv1.Ingress{}
+		case "PodMonitor":
+			obj = &monitoringv1.PodMonitor{}
+		case "PrometheusRule":
+			obj = &monitoringv1.PrometheusRule{}
 		default:
 			t.Fatalf("%s: kind %q is not one this test knows", file, meta.Kind)
 		}
@@ -60,32 +65,70 @@ func decodeStrict(t *testing.T, file string) []any {
 	return objects
 }
 
-// manifests decodes every file kustomization.yaml lists.
+// manifests decodes every file kustomization.yaml and
+// monitoring/kustomization.yaml list.
 type manifests struct {
-	configMap   *corev1.ConfigMap
-	secret      *corev1.Secret
-	services    []*corev1.Service
-	statefulSet *appsv1.StatefulSet
-	pdb         *policyv1.PodDisruptionBudget
-	ingress     *networkingv1.Ingress
+	configMap        *corev1.ConfigMap
+	secretName       string   // the Secret secretGenerator makes
+	secretKeys       []string // the keys secrets.env.example lists
+	services         []*corev1.Service
+	statefulSet      *appsv1.StatefulSet
+	pdb              *policyv1.PodDisruptionBudget
+	ingress          *networkingv1.Ingress
+	podMonitor       *monitoringv1.PodMonitor
+	prometheusRules  []*monitoringv1.PrometheusRule
+	dashboardConfigs []*corev1.ConfigMap
+}
+
+type kustomization struct {
+	Resources       []string `json:"resources"`
+	SecretGenerator []struct {
+		Name string   `json:"name"`
+		Envs []string `json:"envs"`
+	} `json:"secretGenerator"`
+}
+
+func readKustomization(t *testing.T, dir string) kustomization {
+	t.Helper()
+	var k kustomization
+	data, err := os.ReadFile(filepath.Join(dir, "kustomization.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(data, &k))
+	return k
 }
 
 func load(t *testing.T) manifests {
 	t.Helper()
-	var kustomization struct {
-		Resources []string `json:"resources"`
-	}
-	data, err := os.ReadFile("kustomization.yaml")
-	require.NoError(t, err)
-	require.NoError(t, yaml.Unmarshal(data, &kustomization))
 	var m manifests
-	for _, file := range kustomization.Resources {
+	k := readKustomization(t, ".")
+	require.Len(t, k.SecretGenerator, 1)
+	require.Equal(t, []string{"secrets.env"}, k.SecretGenerator[0].Envs)
+	m.secretName = k.SecretGenerator[0].Name
+	example, err := os.ReadFile("secrets.env.example")
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(example), "\n") {
+		if key, _, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			m.secretKeys = append(m.secretKeys, key)
+		}
+	}
+	var files []string
+	files = append(files, k.Resources...)
+	for _, f := range readKustomization(t, "monitoring").Resources {
+		files = append(files, filepath.Join("monitoring", f))
+	}
+	for _, file := range files {
 		for _, obj := range decodeStrict(t, file) {
 			switch o := obj.(type) {
 			case *corev1.ConfigMap:
-				m.configMap = o
-			case *corev1.Secret:
-				m.secret = o
+				if strings.HasPrefix(file, "monitoring") {
+					m.dashboardConfigs = append(m.dashboardConfigs, o)
+				} else {
+					m.configMap = o
+				}
+			case *monitoringv1.PodMonitor:
+				m.podMonitor = o
+			case *monitoringv1.PrometheusRule:
+				m.prometheusRules = append(m.prometheusRules, o)
 			case *corev1.Service:
 				m.services = append(m.services, o)
 			case *appsv1.StatefulSet:
@@ -98,7 +141,7 @@ func load(t *testing.T) manifests {
 		}
 	}
 	require.NotNil(t, m.configMap)
-	require.NotNil(t, m.secret)
+	require.NotNil(t, m.podMonitor)
 	require.NotNil(t, m.statefulSet)
 	require.NotNil(t, m.pdb)
 	require.NotNil(t, m.ingress)
@@ -158,8 +201,10 @@ func TestPiecesAgree(t *testing.T) {
 		assert.Equal(t, port(t, envDefault(t, config, "HEALTH_ENDPOINT")), containerPort(t, c, "health"))
 		telemetry, err := strconv.Atoi(envDefault(t, config, "TELEMETRY_PORT"))
 		require.NoError(t, err)
-		assert.Equal(t, int32(telemetry), containerPort(t, c, "metrics"))
-		assert.Equal(t, strconv.Itoa(telemetry), m.statefulSet.Spec.Template.Annotations["prometheus.io/port"])
+		assert.Equal(t, int32(telemetry), containerPort(t, c, "telemetry"))
+		counters := port(t, envDefault(t, config, "PROMETHEUS_ENDPOINT"))
+		assert.Equal(t, counters, containerPort(t, c, "counters"))
+		assert.Equal(t, strconv.Itoa(int(counters)), m.statefulSet.Spec.Template.Annotations["prometheus.io/port"])
 		for _, svc := range m.services {
 			for _, p := range svc.Spec.Ports {
 				containerPort(t, c, p.TargetPort.String()) // every target is a named container port
@@ -171,17 +216,40 @@ func TestPiecesAgree(t *testing.T) {
 		required := regexp.MustCompile(`\$\{env:([A-Z_]+)\}`).FindAllStringSubmatch(config, -1)
 		require.NotEmpty(t, required)
 		for _, r := range required {
+			if r[1] == "HOSTNAME" { // set by the container runtime: the pod's name
+				continue
+			}
 			e, ok := env[r[1]]
 			if assert.True(t, ok, "the pod sets %s", r[1]) && e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
-				assert.Equal(t, m.secret.Name, e.ValueFrom.SecretKeyRef.Name)
-				assert.Contains(t, m.secret.StringData, e.ValueFrom.SecretKeyRef.Key)
+				assert.Equal(t, m.secretName, e.ValueFrom.SecretKeyRef.Name)
+				assert.Contains(t, m.secretKeys, e.ValueFrom.SecretKeyRef.Key)
 			}
 		}
 		for _, secretEnv := range []string{"OPPTIMA_API_KEY", "LOKI_USERNAME", "LOKI_PASSWORD"} {
 			assert.Contains(t, config, "${env:"+secretEnv, "the config reads %s", secretEnv)
 			assert.NotNil(t, env[secretEnv].ValueFrom, "%s comes from the Secret, not a literal", secretEnv)
-			assert.Contains(t, m.secret.StringData, secretEnv)
+			assert.Contains(t, m.secretKeys, secretEnv)
 		}
+	})
+	t.Run("each replica writes its own log stream", func(t *testing.T) {
+		assert.Contains(t, config, "${env:SERVICE_INSTANCE_ID")
+		e := env["SERVICE_INSTANCE_ID"]
+		require.NotNil(t, e.ValueFrom)
+		require.NotNil(t, e.ValueFrom.FieldRef)
+		assert.Equal(t, "metadata.name", e.ValueFrom.FieldRef.FieldPath, "the pod name")
+	})
+	t.Run("GOMEMLIMIT is about 80% of the memory limit", func(t *testing.T) {
+		limit := c.Resources.Limits[corev1.ResourceMemory]
+		mib, ok := strings.CutSuffix(env["GOMEMLIMIT"].Value, "MiB")
+		require.True(t, ok, "GOMEMLIMIT in MiB, got %q", env["GOMEMLIMIT"].Value)
+		n, err := strconv.Atoi(mib)
+		require.NoError(t, err)
+		ratio := float64(int64(n)<<20) / float64(limit.Value())
+		assert.InDelta(t, 0.80, ratio, 0.03, "GOMEMLIMIT / limit")
+	})
+	t.Run("the Ingress names its class", func(t *testing.T) {
+		require.NotNil(t, m.ingress.Spec.IngressClassName)
+		assert.NotEmpty(t, *m.ingress.Spec.IngressClassName)
 	})
 	t.Run("the queue is on the claimed volume", func(t *testing.T) {
 		queueDir := envDefault(t, config, "QUEUE_DIR")
@@ -222,6 +290,42 @@ func TestPiecesAgree(t *testing.T) {
 		// garbage collector lets the heap reach twice that: under 80%.
 		assert.Less(t, int64(2*8*23)<<20, limit.Value()*80/100)
 	})
+}
+
+// TestMonitoring: the PodMonitor scrapes both metrics ports of the
+// StatefulSet's pods; the PrometheusRules are examples/alerts' rule files,
+// group for group (both decoded strictly into the Operator's types); the
+// Grafana ConfigMap carries the committed dashboard.
+func TestMonitoring(t *testing.T) {
+	m := load(t)
+	c := m.statefulSet.Spec.Template.Spec.Containers[0]
+
+	assert.Equal(t, m.statefulSet.Spec.Selector.MatchLabels, m.podMonitor.Spec.Selector.MatchLabels)
+	var scraped []string
+	for _, e := range m.podMonitor.Spec.PodMetricsEndpoints {
+		require.NotNil(t, e.Port)
+		containerPort(t, c, *e.Port)
+		scraped = append(scraped, *e.Port)
+	}
+	assert.ElementsMatch(t, []string{"counters", "telemetry"}, scraped)
+
+	require.Len(t, m.prometheusRules, 2)
+	for _, rule := range m.prometheusRules {
+		name, ok := strings.CutPrefix(rule.Name, "opptima-")
+		require.True(t, ok, rule.Name)
+		data, err := os.ReadFile(filepath.Join("..", "..", "examples", "alerts", name+".rules.yml"))
+		require.NoError(t, err)
+		var source monitoringv1.PrometheusRuleSpec
+		require.NoError(t, yaml.UnmarshalStrict(data, &source), "%s.rules.yml", name)
+		assert.Equal(t, source, rule.Spec, "run `make manifests` after editing examples/alerts/%s.rules.yml", name)
+		assert.NotEmpty(t, rule.Spec.Groups)
+	}
+
+	require.Len(t, m.dashboardConfigs, 1)
+	dashboard, err := os.ReadFile(filepath.Join("..", "dashboard", "opptima-bounces.json"))
+	require.NoError(t, err)
+	assert.Equal(t, "1", m.dashboardConfigs[0].Labels["grafana_dashboard"], "the label Grafana's sidecar looks for")
+	assert.Equal(t, string(dashboard), m.dashboardConfigs[0].Data["opptima-bounces.json"], "run `make manifests`")
 }
 
 // containerPort returns the number of a named (or numbered) container port.
