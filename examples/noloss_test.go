@@ -24,7 +24,7 @@ type opptimaSender struct {
 	failures     atomic.Int64 // connection errors: the Collector was down
 	otherErrors  atomic.Int64 // other answers than 200 and 503 (a proxy's 502), resent too
 
-	pace  time.Duration     // pause of each connection between events, to spread the load
+	pace  time.Duration                  // pause of each connection between events, to spread the load
 	onAck func(relid int, h http.Header) // sees each 200 and its headers
 }
 

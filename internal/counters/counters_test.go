@@ -57,10 +57,10 @@ func TestCountsBySeries(t *testing.T) {
 		{Event: "opened", Type: "Transactional", Domain: ""},
 	})
 	assert.Equal(t, map[string]int64{
-		"opptima.event=bounce,opptima.type=smtp,opptima.bounce.type=hard,opptima.bounce.reason=blocked,opptima.bounce.category=reputation,email.to.domain=gmail.com,":  2,
+		"opptima.event=bounce,opptima.type=smtp,opptima.bounce.type=hard,opptima.bounce.reason=blocked,opptima.bounce.category=reputation,email.to.domain=gmail.com,":       2,
 		"opptima.event=bounce,opptima.type=smtp,opptima.bounce.type=hard,opptima.bounce.reason=user_unknown,opptima.bounce.category=invalid_address,email.to.domain=other,": 1,
-		"opptima.event=delivered,opptima.type=email_marketing,email.to.domain=hotmail.com,":                                              2,
-		"opptima.event=other,opptima.type=other,email.to.domain=other,":                                                                  1,
+		"opptima.event=delivered,opptima.type=email_marketing,email.to.domain=hotmail.com,":                                                                                 2,
+		"opptima.event=other,opptima.type=other,email.to.domain=other,":                                                                                                     1,
 	}, points(t, c.Metrics(started.Add(time.Minute), true, "scope", "v")))
 }
 
