@@ -159,6 +159,7 @@ func TestLokiContract(t *testing.T) {
 	col := startCollector(t, "loki.yaml", map[string]string{
 		"LOKI_OTLP_ENDPOINT": backend.url + "/otlp", "LOKI_TENANT": "tenant-7",
 		"LOKI_USERNAME": "812345", "LOKI_PASSWORD": "glc_token", "DEPLOYMENT_ENV": "staging",
+		"SERVICE_INSTANCE_ID": "otelcol-opptima-1",
 	})
 	sent := time.Now()
 	require.Equal(t, http.StatusOK, col.post(t, payload(t, "smtp-bounce.json")))
@@ -175,7 +176,8 @@ func TestLokiContract(t *testing.T) {
 			assert.Equal(t, "tenant-7", req.header.Get("X-Scope-OrgID"))
 			assert.Equal(t, "Basic "+base64.StdEncoding.EncodeToString([]byte("812345:glc_token")), req.header.Get("Authorization"))
 			for _, rl := range req.logs.ResourceLogs().All() {
-				assert.Equal(t, map[string]any{"service.name": "opptima", "deployment.environment.name": "staging"}, rl.Resource().Attributes().AsRaw())
+				assert.Equal(t, map[string]any{"service.name": "opptima", "deployment.environment.name": "staging", "service.instance.id": "otelcol-opptima-1"},
+					rl.Resource().Attributes().AsRaw(), "one stream per replica")
 				for _, sl := range rl.ScopeLogs().All() {
 					for _, rec := range sl.LogRecords().All() {
 						records = append(records, rec)
@@ -230,17 +232,32 @@ func TestElasticContract(t *testing.T) {
 
 // TestDatadogContract: the intake gets protobuf OTLP at exactly /v1/logs
 // (not /v1/logs/v1/logs) with dd-api-key; the Agent variant gets it at
-// <agent>/v1/logs without a key.
+// <agent>/v1/logs without a key. An event older than Datadog's 18-hour
+// limit arrives with the arrival time and its own time kept; a recent one
+// keeps its time.
 func TestDatadogContract(t *testing.T) {
 	t.Run("intake", func(t *testing.T) {
 		backend := startRecordingBackend(t)
 		col := startCollector(t, "datadog.yaml", map[string]string{"DD_OTLP_LOGS_URL": backend.url + "/v1/logs", "DD_API_KEY": "dd-key-0af3"})
+		sent := time.Now()
 		require.Equal(t, http.StatusOK, col.post(t, payload(t, "smtp-bounce.json")))
 		req := backend.waitForRequests(t, 1)[0]
 		assert.Equal(t, "/v1/logs", req.path)
 		assert.Equal(t, "dd-key-0af3", req.header.Get("dd-api-key"))
 		assert.Equal(t, "otlp", req.header.Get("dd-protocol"))
-		assertCarriesTheBounce(t, req, map[string]any{"service.name": "opptima"})
+		rec := assertCarriesTheBounce(t, req, map[string]any{"service.name": "opptima"})
+		assert.WithinDuration(t, sent, rec.Timestamp().AsTime(), time.Minute, "the 2020 bounce is stamped with its arrival")
+		eventTime, _ := rec.Attributes().Get("opptima.event_time")
+		assert.Equal(t, "2020-10-05T22:40:54Z", eventTime.Str(), "and keeps its own time")
+
+		hoursAgo := sent.Add(-3 * time.Hour).UTC().Truncate(time.Second)
+		recent := fmt.Sprintf(`{"type":"SMTP","event":"bounce","to":"a@gmail.com","timestamp":%q,"status":"Rebote duro","response":"550 5.1.1 user unknown"}`,
+			hoursAgo.In(time.FixedZone("COT", -5*3600)).Format(time.DateTime))
+		require.Equal(t, http.StatusOK, col.post(t, []byte(recent)))
+		rec = backend.waitForRequests(t, 2)[1].logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
+		assert.Equal(t, hoursAgo, rec.Timestamp().AsTime().UTC(), "an event within the limit keeps its true time")
+		_, retimed := rec.Attributes().Get("opptima.event_time")
+		assert.False(t, retimed)
 	})
 	t.Run("agent", func(t *testing.T) {
 		backend := startRecordingBackend(t)
