@@ -29,13 +29,17 @@ type adversarialCase struct {
 }
 
 const (
-	answerUnauthorized = `{"error":"missing or invalid API key"}`
+	answerUnauthorized = `{"error":"missing or invalid API key: send the header \"Authorization: Bearer \u003ckey\u003e\" with a configured key"}`
 	answerNotPost      = `{"error":"only POST is accepted"}`
-	answerNotFound     = `{"error":"not found: Opptima webhooks are served on the configured path only"}`
-	answerMediaType    = `{"error":"Content-Type must be application/json"}`
-	answerTooLarge     = `{"error":"body is larger than max_request_body_size"}`
+	answerNotFound     = `{"error":"not found: the Opptima webhook is served at POST /opptima"}`
+	answerForm         = `{"error":"the body is form-encoded (application/x-www-form-urlencoded): Opptima webhooks are JSON; send the events as a JSON object or array with Content-Type: application/json"}`
+	answerTooLarge     = `{"error":"body is larger than max_request_body_size (1048576 bytes)"}`
 	answerEmpty        = `{"error":"body is empty: expected an event object or an array of them"}`
 )
+
+func answerMediaType(contentType string) string {
+	return `{"error":"Content-Type must be application/json (or absent), not \"` + contentType + `\""}`
+}
 
 var goodEvent = `{"type":"SMTP","event":"bounce","to":"a@b.co","timestamp":"2020-10-05 17:40:54","status":"Rebote duro","response":"550 5.1.1 no"}`
 
@@ -92,11 +96,11 @@ func adversarialCases(t *testing.T) []adversarialCase {
 		// Content types.
 		{name: "type: absent", headers: map[string]string{"Content-Type": ""}, body: good, status: 200, answer: `{"accepted":1}`, accepted: 1},
 		{name: "type: json with charset", headers: map[string]string{"Content-Type": "application/json; charset=utf-8"}, body: good, status: 200, answer: `{"accepted":1}`, accepted: 1},
-		{name: "type: text/plain", headers: map[string]string{"Content-Type": "text/plain"}, body: good, status: 415, answer: answerMediaType},
-		{name: "type: form", headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, body: good, status: 415, answer: answerMediaType},
-		{name: "type: xml", headers: map[string]string{"Content-Type": "application/xml"}, body: good, status: 415, answer: answerMediaType},
-		{name: "type: json lookalike", headers: map[string]string{"Content-Type": "application/merge-patch+json"}, body: good, status: 415, answer: answerMediaType},
-		{name: "type: unparseable", headers: map[string]string{"Content-Type": ";;;"}, body: good, status: 415, answer: answerMediaType},
+		{name: "type: text/plain", headers: map[string]string{"Content-Type": "text/plain"}, body: good, status: 415, answer: answerMediaType("text/plain")},
+		{name: "type: form", headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, body: good, status: 415, answer: answerForm},
+		{name: "type: xml", headers: map[string]string{"Content-Type": "application/xml"}, body: good, status: 415, answer: answerMediaType("application/xml")},
+		{name: "type: json lookalike", headers: map[string]string{"Content-Type": "application/merge-patch+json"}, body: good, status: 415, answer: answerMediaType("application/merge-patch+json")},
+		{name: "type: unparseable", headers: map[string]string{"Content-Type": ";;;"}, body: good, status: 415, answer: answerMediaType(";;;")},
 
 		// Compression.
 		{name: "gzip: good", headers: map[string]string{"Content-Encoding": "gzip"}, body: gzipped(t, good), status: 200, answer: `{"accepted":1}`, accepted: 1},
@@ -112,8 +116,8 @@ func adversarialCases(t *testing.T) []adversarialCase {
 		{name: "body: a number", body: []byte("42"), status: 400, answer: `{"error":"body is a number: expected an event object or an array of them"}`},
 		{name: "body: a string", body: []byte(`"bounce"`), status: 400, answer: `{"error":"body is a string: expected an event object or an array of them"}`},
 		{name: "body: true", body: []byte(`true`), status: 400, answer: `{"error":"body is a boolean: expected an event object or an array of them"}`},
-		{name: "body: garbage", body: []byte(`<xml/>`), status: 400, answer: `{"error":"body is not valid JSON"}`},
-		{name: "body: byte order mark", body: append([]byte("\xef\xbb\xbf"), good...), status: 400, answer: `{"error":"body is not valid JSON"}`},
+		{name: "body: garbage", body: []byte(`<xml/>`), status: 400, answer: `{"error":"body is not JSON (it starts \"\u003cxml/\u003e\"): send the events as a JSON object or array"}`},
+		{name: "body: byte order mark", body: append([]byte("\xef\xbb\xbf"), good...), status: 400, answer: `{"error":"body starts with a byte order mark (U+FEFF): send the JSON without it"}`},
 		{name: "body: empty array", body: []byte(`[]`), status: 400, answer: `{"error":"the array holds no events"}`},
 		{name: "body: nested arrays", body: []byte(`[[` + goodEvent + `]]`), status: 400, answer: `{"error":"element 0 of the array is an array, not an event object"}`},
 		{name: "body: array with a non-object", body: []byte(`[` + goodEvent + `,"x",` + goodEvent + `]`), status: 400, answer: `{"error":"element 1 of the array is a string, not an event object"}`},
@@ -133,7 +137,7 @@ func adversarialCases(t *testing.T) []adversarialCase {
 		{name: "body: duplicate keys", body: []byte(`{"event":"bounce","event":"delivered","to":"a@b.co"}`), status: 200, answer: `{"accepted":1}`, accepted: 1},
 		{name: "body: 1e400", body: []byte(`{"event":"bounce","score":1e400}`), status: 200, answer: `{"accepted":1}`, accepted: 1},
 		{name: "body: relid as an object", body: []byte(`{"event":"bounce","relid":{"a":[1,2]}}`), status: 200, answer: `{"accepted":1}`, accepted: 1},
-		{name: "body: event as a number", body: []byte(`{"type":"SMTP","event":7}`), status: 200, answer: `{"accepted":1}`, accepted: 1},
+		{name: "body: event as a number", body: []byte(`{"type":"SMTP","event":7}`), status: 400, answer: `{"error":"\"event\" is a number, not text: send the event's kind, such as \"bounce\" or \"delivered\""}`},
 		{name: "body: garbage timestamp", body: []byte(`{"event":"bounce","timestamp":"the day before yesterday"}`), status: 200, answer: `{"accepted":1}`, accepted: 1},
 		{name: "body: far-future timestamp", body: []byte(`{"event":"bounce","timestamp":"9999-12-31 23:59:59"}`), status: 200, answer: `{"accepted":1}`, accepted: 1},
 		{name: "body: a string just under the 1 MiB limit", body: []byte(`{"event":"bounce","subject":"` + strings.Repeat("s", 1<<20-100) + `"}`), status: 200, answer: `{"accepted":1}`, accepted: 1},

@@ -65,3 +65,24 @@ func (c *keyChecker) check(h http.Header) (account string, ok bool) {
 	}
 	return c.accounts[matched], true
 }
+
+// authProblem says what is wrong with a refused request's Authorization,
+// for the log: never the key itself, and only computed once check has
+// refused. The sender gets one answer whatever was wrong.
+func authProblem(h http.Header) string {
+	values := h.Values("Authorization")
+	switch {
+	case len(values) == 0:
+		return `no Authorization header: send "Authorization: Bearer <key>" with a key from api_keys`
+	case len(values) > 1:
+		return `more than one Authorization header: send exactly one, "Authorization: Bearer <key>"`
+	}
+	scheme, token, _ := strings.Cut(values[0], " ")
+	switch {
+	case !strings.EqualFold(scheme, "Bearer"):
+		return `the Authorization header is not a Bearer token: send "Authorization: Bearer <key>"`
+	case strings.TrimSpace(token) == "":
+		return `the Bearer token is empty: send "Authorization: Bearer <key>"`
+	}
+	return "the API key is not one of the configured keys (api_keys, accounts)"
+}

@@ -70,7 +70,7 @@ func FuzzHandler(f *testing.F) {
 		f.Fatal(err)
 	}
 	sink := new(consumertest.LogsSink)
-	handler := newWebhookHandler(cfg, sink, nil, rcv.obsreport, rcv.telemetry, rcv.converter)
+	handler := newWebhookHandler(cfg, sink, nil, rcv.obsreport, rcv.telemetry, rcv.converter, rcv.warnings)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		before := sink.LogRecordCount()
 		req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/opptima", bytes.NewReader(body))

@@ -61,7 +61,7 @@ func benchHandler(b *testing.B, counting bool) func() {
 	if counting {
 		counter = counters.New(cfg.Metrics.Domains, time.Now())
 	}
-	handler := newWebhookHandler(cfg, consumertest.NewNop(), counter, rcv.obsreport, rcv.telemetry, rcv.converter)
+	handler := newWebhookHandler(cfg, consumertest.NewNop(), counter, rcv.obsreport, rcv.telemetry, rcv.converter, rcv.warnings)
 	return func() {
 		req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/opptima", bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+testKey)

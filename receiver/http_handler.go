@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -37,20 +38,29 @@ type webhookHandler struct {
 	telemetry *metadata.TelemetryBuilder
 	converter *opptima.Converter
 	keys      *keyChecker
+	warnings  *throttledWarnings
 }
 
-func newWebhookHandler(cfg *Config, next consumer.Logs, counter *counters.Counter, obsreport *receiverhelper.ObsReport, telemetry *metadata.TelemetryBuilder, converter *opptima.Converter) *webhookHandler {
+func newWebhookHandler(cfg *Config, next consumer.Logs, counter *counters.Counter, obsreport *receiverhelper.ObsReport, telemetry *metadata.TelemetryBuilder, converter *opptima.Converter, warnings *throttledWarnings) *webhookHandler {
 	return &webhookHandler{
 		next: next, counter: counter, obsreport: obsreport, telemetry: telemetry, converter: converter,
-		keys: newKeyChecker(cfg), admission: newAdmission(cfg), maxBody: cfg.maxBodySize(),
+		keys: newKeyChecker(cfg), admission: newAdmission(cfg), maxBody: cfg.maxBodySize(), warnings: warnings,
 	}
+}
+
+const unauthorized = `missing or invalid API key: send the header "Authorization: Bearer <key>" with a configured key`
+
+// refuse answers status with msg and logs the refusal (throttled).
+func (h *webhookHandler) refuse(w http.ResponseWriter, req *http.Request, status int, msg string) {
+	h.warnings.refused(req, status, msg)
+	httperr.Write(w, status, msg)
 }
 
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	arrived := time.Now()
 	if req.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		httperr.Write(w, http.StatusMethodNotAllowed, "only POST is accepted")
+		h.refuse(w, req, http.StatusMethodNotAllowed, "only POST is accepted")
 		return
 	}
 	var account string
@@ -58,28 +68,30 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		var ok bool
 		if account, ok = h.keys.check(req.Header); !ok {
 			w.Header().Set("WWW-Authenticate", "Bearer")
-			httperr.Write(w, http.StatusUnauthorized, "missing or invalid API key")
+			// One answer whatever was wrong; the log says what.
+			h.warnings.refused(req, http.StatusUnauthorized, authProblem(req.Header))
+			httperr.Write(w, http.StatusUnauthorized, unauthorized)
 			return
 		}
 	}
 	if !isJSONContentType(req.Header.Get("Content-Type")) {
-		httperr.Write(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+		h.refuse(w, req, http.StatusUnsupportedMediaType, mediaTypeProblem(req.Header.Get("Content-Type")))
 		return
 	}
 	reserved, ok := h.admission.reserve(req, h.maxBody)
 	if !ok {
 		h.telemetry.ReceiverOpptimaRequestsRetryLater.Add(req.Context(), 1)
-		httperr.Write(w, http.StatusServiceUnavailable, "too many bytes are being converted at once (max_in_flight_bytes): retry later")
+		h.refuse(w, req, http.StatusServiceUnavailable, "too many bytes are being converted at once (max_in_flight_bytes): retry later")
 		return
 	}
 	defer func() { h.admission.release(reserved) }()
 	body, err := io.ReadAll(req.Body)
 	if err != nil {
 		if maxErr := (*http.MaxBytesError)(nil); errors.As(err, &maxErr) {
-			httperr.Write(w, http.StatusRequestEntityTooLarge, "body is larger than max_request_body_size")
+			h.refuse(w, req, http.StatusRequestEntityTooLarge, "body is larger than max_request_body_size ("+strconv.FormatInt(h.maxBody, 10)+" bytes)")
 			return
 		}
-		httperr.Write(w, http.StatusBadRequest, "cannot read the body: "+err.Error())
+		h.refuse(w, req, http.StatusBadRequest, "cannot read the body: "+err.Error())
 		return
 	}
 	if size := int64(len(body)); size < reserved { // a body of unknown length claimed the most it could be
@@ -94,7 +106,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	logs, err := h.converter.Convert(body, arrived, outcomes)
 	if err != nil {
-		httperr.Write(w, http.StatusBadRequest, err.Error())
+		h.refuse(w, req, http.StatusBadRequest, err.Error())
 		return
 	}
 	if account != "" {
@@ -111,7 +123,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			if status == http.StatusServiceUnavailable {
 				h.telemetry.ReceiverOpptimaRequestsRetryLater.Add(req.Context(), 1)
 			}
-			httperr.Write(w, status, "the pipeline did not take the events: "+err.Error())
+			h.refuse(w, req, status, "the pipeline did not take the events: "+err.Error())
 			return
 		}
 	}
@@ -155,16 +167,27 @@ func isJSONContentType(value string) bool {
 	return err == nil && mediaType == "application/json"
 }
 
-// notFound answers every path other than the webhook's.
-func notFound(w http.ResponseWriter, _ *http.Request) {
-	httperr.Write(w, http.StatusNotFound, "not found: Opptima webhooks are served on the configured path only")
+// mediaTypeProblem says what to send instead of a Content-Type that is not
+// JSON.
+func mediaTypeProblem(value string) string {
+	mediaType, _, _ := mime.ParseMediaType(value)
+	if mediaType == "application/x-www-form-urlencoded" || mediaType == "multipart/form-data" {
+		return "the body is form-encoded (" + mediaType + "): Opptima webhooks are JSON; send the events as a JSON object or array with Content-Type: application/json"
+	}
+	return "Content-Type must be application/json (or absent), not " + strconv.Quote(value)
 }
 
-// writeServerError keeps confighttp's own rejections (a body it cannot
-// decompress, an auth extension saying no) in the same JSON shape as ours.
-func writeServerError(w http.ResponseWriter, _ *http.Request, msg string, status int) {
+// notFound answers every path other than the webhook's, naming it.
+func (h *webhookHandler) notFound(w http.ResponseWriter, req *http.Request, path string) {
+	h.refuse(w, req, http.StatusNotFound, "not found: the Opptima webhook is served at POST "+path)
+}
+
+// serverError keeps confighttp's own rejections (a body it cannot
+// decompress, an auth extension saying no) in the same JSON shape as ours,
+// and logged like them.
+func (h *webhookHandler) serverError(w http.ResponseWriter, req *http.Request, msg string, status int) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", "Bearer")
 	}
-	httperr.Write(w, status, msg)
+	h.refuse(w, req, status, msg)
 }

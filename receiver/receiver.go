@@ -35,6 +35,7 @@ type webhookReceiver struct {
 	obsreport *receiverhelper.ObsReport
 	telemetry *metadata.TelemetryBuilder
 	converter *opptima.Converter
+	warnings  *throttledWarnings
 
 	// Set by the factory before Start: either may be nil.
 	nextLogs    consumer.Logs
@@ -69,11 +70,13 @@ func newWebhookReceiver(cfg *Config, set receiver.Settings) (*webhookReceiver, e
 	if err != nil {
 		return nil, err
 	}
+	warnings := newThrottledWarnings(set.Logger)
 	return &webhookReceiver{
 		cfg:       cfg,
 		settings:  set,
 		obsreport: obsreport,
 		telemetry: telemetry,
+		warnings:  warnings,
 		converter: opptima.NewConverter(opptima.Options{
 			Location:     loc,
 			RawPayload:   cfg.RawPayload,
@@ -103,10 +106,10 @@ func (r *webhookReceiver) start(ctx context.Context, host component.Host) error 
 	if r.nextMetrics != nil {
 		r.counter = counters.New(r.cfg.Metrics.Domains, started)
 	}
-	r.handler = newWebhookHandler(r.cfg, r.nextLogs, r.counter, r.obsreport, r.telemetry, r.converter)
+	r.handler = newWebhookHandler(r.cfg, r.nextLogs, r.counter, r.obsreport, r.telemetry, r.converter, r.warnings)
 	route := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.URL.Path != r.cfg.Path {
-			notFound(w, req)
+			r.handler.notFound(w, req, r.cfg.Path)
 			return
 		}
 		r.handler.ServeHTTP(w, req)
@@ -114,7 +117,7 @@ func (r *webhookReceiver) start(ctx context.Context, host component.Host) error 
 
 	var err error
 	r.server, err = r.cfg.ToServer(ctx, host.GetExtensions(), r.settings.TelemetrySettings, route,
-		confighttp.WithErrorHandler(writeServerError))
+		confighttp.WithErrorHandler(r.handler.serverError))
 	if err != nil {
 		return err
 	}

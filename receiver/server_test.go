@@ -161,7 +161,7 @@ func TestAuthentication(t *testing.T) {
 		a := send(t, http.MethodPost, url, body, map[string]string{"Authorization": header})
 		assert.Equal(t, http.StatusUnauthorized, a.status, name)
 		assert.Equal(t, "Bearer", a.header.Get("WWW-Authenticate"), name)
-		assert.Equal(t, "missing or invalid API key", a.body["error"], "the same answer whatever was wrong: %s", name)
+		assert.Equal(t, unauthorized, a.body["error"], "the same answer whatever was wrong: %s", name)
 	}
 
 	// Two Authorization headers: ambiguous, so refused.

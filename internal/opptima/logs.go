@@ -1,6 +1,7 @@
 package opptima
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -92,10 +93,7 @@ func (c *Converter) Convert(body []byte, observed time.Time, outcomes *[]Outcome
 	case 0:
 		return plog.NewLogs(), errors.New("body is empty: expected an event object or an array of them")
 	default:
-		if kind := kindName(first); kind != notJSON {
-			return plog.NewLogs(), fmt.Errorf("body is %s: expected an event object or an array of them", kind)
-		}
-		return plog.NewLogs(), errors.New("body is not valid JSON")
+		return plog.NewLogs(), notAnEvent(body, s, first)
 	}
 	switch {
 	case errors.Is(s.err, errNotUTF8), errors.Is(s.err, errTooManyMembers):
@@ -108,6 +106,41 @@ func (c *Converter) Convert(body []byte, observed time.Time, outcomes *[]Outcome
 		return plog.NewLogs(), errors.New("body is not valid JSON: unexpected data after the top-level value")
 	}
 	return logs, nil
+}
+
+// notAnEvent explains a body that does not start with an object or an
+// array, in the sender's words: the kind of JSON it is, or that it is not
+// JSON at all (a form-encoded body said so), and where it starts.
+func notAnEvent(body []byte, s *scanner, first byte) error {
+	if kind := kindName(first); kind != notJSON {
+		s.skip()
+		if s.err == nil && s.atEnd() {
+			return fmt.Errorf("body is %s: expected an event object or an array of them", kind)
+		}
+	}
+	if bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) {
+		return errors.New("body starts with a byte order mark (U+FEFF): send the JSON without it")
+	}
+	start := bytes.TrimSpace(body)
+	if len(start) > 32 {
+		start = start[:32]
+	}
+	if isFormEncoded(body) {
+		return fmt.Errorf("body is form-encoded (%q…), not JSON: send the events as a JSON object or array with Content-Type: application/json", start)
+	}
+	return fmt.Errorf("body is not JSON (it starts %q): send the events as a JSON object or array", start)
+}
+
+// isFormEncoded reports whether body reads as name=value pairs joined by &.
+func isFormEncoded(body []byte) bool {
+	pairs := bytes.Split(bytes.TrimSpace(body), []byte("&"))
+	for _, pair := range pairs {
+		name, _, ok := bytes.Cut(pair, []byte("="))
+		if !ok || len(name) == 0 || bytes.ContainsAny(name, " {}[]\"") {
+			return false
+		}
+	}
+	return true
 }
 
 // documentedEventNames holds the event names of every documented group and

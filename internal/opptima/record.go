@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -41,6 +42,9 @@ func appendRecord(opts *Options, s *scanner, rec plog.LogRecord, observed pcommo
 		return nil
 	}
 	raw := s.data[start:s.pos]
+	if b.kindError != nil {
+		return b.kindError
+	}
 	if b.kind == "" {
 		return errors.New(`"event" is missing or empty: not an Opptima event`)
 	}
@@ -85,6 +89,7 @@ type eventBuilder struct {
 	loc   *time.Location
 
 	group, kind  string // "type" and "event"
+	kindError    error  // "event" was not text
 	status       string
 	response     string       // the reply when it is text; certified arrays are not
 	responseText string       // the reply as text, certified arrays as their JSON
@@ -126,6 +131,17 @@ func keepAs(key string) knownField {
 // type (relid is 123 on some pages and "123" on others).
 func keepAsText(key string) knownField {
 	return knownField{key, func(b *eventBuilder, s *scanner, _ []byte) { b.putText(key, s) }}
+}
+
+// readEventKind reads the event's kind, which names the record: it must be
+// text, and a sender that sends anything else is told what to send.
+func readEventKind(b *eventBuilder, s *scanner, _ []byte) {
+	if c := s.next(); c != '"' {
+		b.kindError = fmt.Errorf(`"event" is %s, not text: send the event's kind, such as "bounce" or "delivered"`, kindName(c))
+		s.skip()
+		return
+	}
+	b.kind = b.putText(attrEvent, s)
 }
 
 func readRecipient(b *eventBuilder, s *scanner, _ []byte) {

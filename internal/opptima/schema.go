@@ -107,7 +107,7 @@ type knownField struct {
 // through readOtherField, so nothing is ever dropped.
 var knownFields = map[string]knownField{
 	"type":           {attrType, func(b *eventBuilder, s *scanner, _ []byte) { b.group = b.putText(attrType, s) }},
-	"event":          {attrEvent, func(b *eventBuilder, s *scanner, _ []byte) { b.kind = b.putText(attrEvent, s) }},
+	"event":          {attrEvent, readEventKind},
 	"status":         {attrStatus, func(b *eventBuilder, s *scanner, _ []byte) { b.status = b.putValue(attrStatus, s) }},
 	"to":             {attrToAddress, readRecipient},
 	"email":          {attrToAddress, readRecipient},

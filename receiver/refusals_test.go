@@ -1,0 +1,105 @@
+package opptimareceiver
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+)
+
+// TestEveryRefusalIsLogged sends each kind of bad webhook through the real
+// server: each answer other than 200 leaves a warn line with its status and
+// reason, and no line carries a key, the right one or a wrong one.
+func TestEveryRefusalIsLogged(t *testing.T) {
+	url, _, logs := startObservedServer(t, consumertest.NewNop())
+	const wrongKey = "wrong-key-5cbe1d0f"
+	cases := []struct {
+		name    string
+		method  string
+		path    string
+		headers map[string]string
+		body    string
+		status  int
+		reason  string
+	}{
+		{"no key", "POST", "", nil, goodEvent, 401, "no Authorization header"},
+		{"wrong key", "POST", "", map[string]string{"Authorization": "Bearer " + wrongKey}, goodEvent, 401, "not one of the configured keys"},
+		{"basic auth", "POST", "", map[string]string{"Authorization": "Basic " + wrongKey}, goodEvent, 401, "not a Bearer token"},
+		{"not JSON", "POST", "", nil, "nonsense", 400, "not JSON"},
+		{"form", "POST", "", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, "type=SMTP&event=bounce", 415, "form-encoded"},
+		{"too large", "POST", "", nil, strings.Repeat(" ", 2<<20), 413, "max_request_body_size"},
+		{"trailing slash", "POST", "/", nil, goodEvent, 404, "served at POST /opptima"},
+		{"GET", "GET", "", nil, "", 405, "only POST"},
+	}
+	for _, c := range cases {
+		req, err := http.NewRequest(c.method, url+c.path, strings.NewReader(c.body))
+		require.NoError(t, err)
+		if c.status != 401 {
+			req.Header.Set("Authorization", "Bearer "+testKey)
+		}
+		for k, v := range c.headers {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, c.status, resp.StatusCode, c.name)
+	}
+	status, err := post(url, []byte(goodEvent))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status)
+
+	refusals := logs.FilterMessage("Opptima webhook refused").All()
+	require.Len(t, refusals, len(cases), "one line per refusal, none for the 200")
+	for i, entry := range refusals {
+		fields := entry.ContextMap()
+		assert.Equal(t, zapcore.WarnLevel, entry.Level)
+		assert.EqualValues(t, cases[i].status, fields["status"], cases[i].name)
+		assert.Contains(t, fields["reason"], cases[i].reason, cases[i].name)
+		assert.NotEmpty(t, fields["remote"])
+	}
+	for _, entry := range logs.All() {
+		line := entry.Message + " " + fmt.Sprint(entry.ContextMap())
+		assert.NotContains(t, line, testKey)
+		assert.NotContains(t, line, wrongKey)
+	}
+}
+
+// TestAFloodOfRefusalsIsThrottled: 500 bad requests at once write at most
+// warnBurst lines; the next window's first line says how many were left
+// out.
+func TestAFloodOfRefusalsIsThrottled(t *testing.T) {
+	url, _, logs := startObservedServer(t, consumertest.NewNop())
+	for range 500 {
+		req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(goodEvent))
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	}
+	assert.LessOrEqual(t, logs.FilterMessage("Opptima webhook refused").Len(), warnBurst)
+
+	core, observed := observer.New(zapcore.InfoLevel)
+	clock := time.Date(2026, 11, 29, 5, 0, 0, 0, time.UTC)
+	w := newThrottledWarnings(zap.New(core))
+	w.now = func() time.Time { return clock }
+	for range 1000 {
+		w.warn("x")
+	}
+	assert.Equal(t, warnBurst, observed.Len())
+	clock = clock.Add(warnWindow + time.Second)
+	w.warn("x")
+	require.Equal(t, warnBurst+1, observed.Len())
+	assert.EqualValues(t, 1000-warnBurst, observed.All()[warnBurst].ContextMap()["suppressed_before"])
+	w.warn("x")
+	assert.NotContains(t, observed.All()[warnBurst+1].ContextMap(), "suppressed_before", "counted once")
+}
