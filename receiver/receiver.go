@@ -78,10 +78,11 @@ func newWebhookReceiver(cfg *Config, set receiver.Settings) (*webhookReceiver, e
 		telemetry: telemetry,
 		warnings:  warnings,
 		converter: opptima.NewConverter(opptima.Options{
-			Location:     loc,
-			RawPayload:   cfg.RawPayload,
-			ScopeName:    metadata.ScopeName,
-			ScopeVersion: set.BuildInfo.Version,
+			Location:         loc,
+			OnUnreadableTime: warnings.unreadableTime,
+			RawPayload:       cfg.RawPayload,
+			ScopeName:        metadata.ScopeName,
+			ScopeVersion:     set.BuildInfo.Version,
 		}),
 	}, nil
 }

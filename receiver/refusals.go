@@ -8,7 +8,7 @@ import (
 	"go.uber.org/zap"
 )
 
-// Every refused webhook and every event whose time could not be read is
+// Every refused webhook and every event time that could not be read is
 // logged at warn, so that a user whose Opptima integration fails sees why
 // on our side. A flood (a misconfigured sender retrying in a loop, a scan)
 // must not fill the disk: at most warnBurst lines per warnWindow are
@@ -52,6 +52,16 @@ func (w *throttledWarnings) warn(msg string, fields ...zap.Field) {
 	}
 	w.mu.Unlock()
 	w.logger.Warn(msg, fields...)
+}
+
+// unreadableTime logs an event time that could not be read: the event was
+// taken with the arrival time as its time.
+func (w *throttledWarnings) unreadableTime(value string) {
+	if len(value) > 64 {
+		value = value[:64] + "…"
+	}
+	w.warn("Opptima event time could not be read: the record has the arrival time, the value is kept in opptima.timestamp",
+		zap.String("field", "timestamp"), zap.String("value", value))
 }
 
 // refused logs a webhook answered with an error: the status, why, and who

@@ -103,3 +103,21 @@ func TestAFloodOfRefusalsIsThrottled(t *testing.T) {
 	w.warn("x")
 	assert.NotContains(t, observed.All()[warnBurst+1].ContextMap(), "suppressed_before", "counted once")
 }
+
+// TestUnreadableTimeIsTakenAndLogged: an event whose time cannot be read is
+// answered 200, stamped with its arrival, and a warning names the field and
+// the value.
+func TestUnreadableTimeIsTakenAndLogged(t *testing.T) {
+	sink := new(consumertest.LogsSink)
+	url, _, logs := startObservedServer(t, sink)
+	before := time.Now()
+	status, err := post(url, []byte(`{"type":"SMTP","event":"bounce","timestamp":"05/10/2020 5:40 PM"}`))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status)
+	rec := sink.AllLogs()[0].ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
+	assert.WithinDuration(t, before, rec.Timestamp().AsTime(), time.Minute, "the arrival time")
+	warnings := logs.FilterMessageSnippet("event time could not be read").All()
+	require.Len(t, warnings, 1)
+	assert.Equal(t, "timestamp", warnings[0].ContextMap()["field"])
+	assert.Equal(t, "05/10/2020 5:40 PM", warnings[0].ContextMap()["value"])
+}

@@ -20,6 +20,9 @@ type Options struct {
 	Location *time.Location
 	// RawPayload keeps each event's original JSON in log.record.original.
 	RawPayload bool
+	// OnUnreadableTime, when set, is told the value of each timestamp that
+	// could not be read (the record then has the arrival time).
+	OnUnreadableTime func(value string)
 	// ScopeName and ScopeVersion name the instrumentation scope.
 	ScopeName, ScopeVersion string
 }

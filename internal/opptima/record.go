@@ -50,8 +50,19 @@ func appendRecord(opts *Options, s *scanner, rec plog.LogRecord, observed pcommo
 	}
 
 	rec.SetEventName(eventName(b.group, b.kind))
-	if b.hasTimestamp {
+	switch {
+	case b.hasTimestamp:
 		rec.SetTimestamp(pcommon.NewTimestampFromTime(b.timestamp))
+	case b.unreadableTime:
+		// A record never has no time: the arrival time stands in, and
+		// opptima.timestamp keeps what was sent.
+		rec.SetTimestamp(observed)
+		if opts.OnUnreadableTime != nil {
+			value, _ := b.attrs.Get(attrTimestamp)
+			opts.OnUnreadableTime(value.AsString())
+		}
+	default:
+		rec.SetTimestamp(observed)
 	}
 	b.reply = bounce.ParseReply(b.response)
 	if b.reply.Code != 0 {
@@ -88,20 +99,21 @@ type eventBuilder struct {
 	attrs pcommon.Map
 	loc   *time.Location
 
-	group, kind  string // "type" and "event"
-	kindError    error  // "event" was not text
-	status       string
-	response     string       // the reply when it is text; certified arrays are not
-	responseText string       // the reply as text, certified arrays as their JSON
-	reply        bounce.Reply // read from response once all fields are in
-	recipient    string
-	domain       string // the recipient's, lower-cased
-	isBounce     bool
-	bounce       bounce.Analysis // when isBounce
-	destination  string
-	timestamp    time.Time
-	hasTimestamp bool
-	names        keyNames
+	group, kind    string // "type" and "event"
+	kindError      error  // "event" was not text
+	status         string
+	response       string       // the reply when it is text; certified arrays are not
+	responseText   string       // the reply as text, certified arrays as their JSON
+	reply          bounce.Reply // read from response once all fields are in
+	recipient      string
+	domain         string // the recipient's, lower-cased
+	isBounce       bool
+	bounce         bounce.Analysis // when isBounce
+	destination    string
+	timestamp      time.Time
+	hasTimestamp   bool
+	unreadableTime bool // a timestamp was sent that could not be read
+	names          keyNames
 }
 
 // readField maps one field. When its attribute is already filled (the same
@@ -177,9 +189,11 @@ func readCustomHeaders(b *eventBuilder, s *scanner, name []byte) {
 	}
 }
 
-// readTimestamp sets the record time from Opptima's local timestamp. When
-// the value is missing or unreadable the raw value is kept in
-// opptima.timestamp and the event is still accepted.
+// readTimestamp sets the record time from the event's timestamp: text in
+// Opptima's wall time or a near form, or epoch seconds or milliseconds as a
+// number. A value it cannot read is kept in opptima.timestamp, JSON type
+// and all, and the record gets the arrival time (appendRecord); the event
+// is still accepted.
 func readTimestamp(b *eventBuilder, s *scanner, _ []byte) {
 	if s.next() == '"' {
 		text := s.stringBytes()
@@ -188,9 +202,19 @@ func readTimestamp(b *eventBuilder, s *scanner, _ []byte) {
 			return
 		}
 		b.attrs.PutStr(attrTimestamp, string(text))
+		b.unreadableTime = true
 		return
 	}
-	readValue(s, b.attrs.PutEmpty(attrTimestamp))
+	v := b.attrs.PutEmpty(attrTimestamp)
+	readValue(s, v)
+	if v.Type() == pcommon.ValueTypeInt || v.Type() == pcommon.ValueTypeDouble {
+		if t, ok := parseEpoch(v.AsString()); ok {
+			b.attrs.Remove(attrTimestamp)
+			b.timestamp, b.hasTimestamp = t.UTC(), true
+			return
+		}
+	}
+	b.unreadableTime = true
 }
 
 // outcome is what the counters need of this event, once it is finished.

@@ -1,6 +1,10 @@
 package opptima
 
-import "time"
+import (
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Log timestamps are nanoseconds since 1970 in a uint64 and, in practice,
 // int64 for most backends: a time outside these bounds is not representable
@@ -10,21 +14,111 @@ var (
 	latestTimestamp   = time.Unix(0, 1<<63-1)
 )
 
-// parseTimestamp reads an Opptima timestamp in loc. ISO-8601 text with an
-// offset (as in certified-email responses) is accepted too, since its zone
-// is explicit.
+// parseTimestamp reads an event time written as text. Opptima documents
+// "2020-10-05 17:40:54" in its own wall time (loc); the near forms a sender
+// may write are read the same way, and an explicit zone or offset is
+// honoured. README, "Event time", lists exactly what is accepted.
 func parseTimestamp(text []byte, loc *time.Location) (time.Time, bool) {
 	t, ok := parseOpptimaLayout(text, loc)
 	if !ok {
-		var err error
-		if t, err = time.Parse(time.RFC3339Nano, string(text)); err != nil {
-			return time.Time{}, false
-		}
+		t, ok = parseNearForm(string(text), loc)
 	}
-	if t.Before(earliestTimestamp) || t.After(latestTimestamp) {
+	if !ok || t.Before(earliestTimestamp) || t.After(latestTimestamp) {
 		return time.Time{}, false
 	}
 	return t.UTC(), true
+}
+
+// Near forms in Opptima's wall time. When parsing, Go accepts a fractional
+// second after the seconds whatever the layout says.
+var wallTimeLayouts = []string{
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04",
+	"2/1/2006 15:04:05", // day first, as Colombia writes dates
+	"2/1/2006 15:04",
+}
+
+// Forms with an explicit offset ("Z07:00" also reads "Z").
+var zonedLayouts = []string{
+	"2006-01-02T15:04:05Z07:00",
+	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02T15:04:05Z0700",
+	"2006-01-02 15:04:05Z0700",
+	"2006-01-02 15:04:05 Z07:00",
+	"2006-01-02 15:04:05 Z0700",
+}
+
+func parseNearForm(text string, loc *time.Location) (time.Time, bool) {
+	text = strings.TrimSpace(text)
+	if t, ok := parseEpoch(text); ok {
+		return t, true
+	}
+	// Zone names other than UTC are ambiguous ("CST"), and Go reads an
+	// unknown one as offset 0: only these two are taken.
+	for _, utc := range []string{" UTC", " GMT"} {
+		if wall, ok := strings.CutSuffix(text, utc); ok {
+			return parseWallTime(wall, time.UTC)
+		}
+	}
+	for _, layout := range zonedLayouts {
+		if t, err := time.Parse(layout, text); err == nil {
+			return t, true
+		}
+	}
+	return parseWallTime(text, loc)
+}
+
+func parseWallTime(text string, loc *time.Location) (time.Time, bool) {
+	for _, layout := range wallTimeLayouts {
+		if t, err := time.ParseInLocation(layout, text, loc); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// Epoch values are read as seconds or milliseconds by their size, and only
+// when the result falls in these years: a compact date such as
+// 20201005174054 read as milliseconds would be the year 2610.
+var (
+	earliestEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	latestEpoch   = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// parseEpoch reads seconds (1601934054, 1601934054.25) or milliseconds
+// (1601934054000) since 1970, UTC by definition. Digits are read as
+// integers: a float64 would round the fraction.
+func parseEpoch(text string) (time.Time, bool) {
+	whole, fraction, hasFraction := strings.Cut(text, ".")
+	if whole == "" || len(whole) > 14 || !allDigits(whole) || (hasFraction && (fraction == "" || len(fraction) > 9 || !allDigits(fraction))) {
+		return time.Time{}, false
+	}
+	n, _ := strconv.ParseInt(whole, 10, 64) // at most 14 digits: fits
+	var t time.Time
+	switch {
+	case n < 1e11:
+		nanos, _ := strconv.ParseInt((fraction + "000000000")[:9], 10, 64)
+		t = time.Unix(n, nanos)
+	case !hasFraction:
+		t = time.UnixMilli(n)
+	default:
+		return time.Time{}, false
+	}
+	if t.Before(earliestEpoch) || t.After(latestEpoch) {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+func allDigits(s string) bool {
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // parseOpptimaLayout reads "YYYY-MM-DD HH:MM:SS" by hand: it is on the hot
