@@ -3,12 +3,16 @@ package opptimareceiver
 import (
 	"errors"
 	"fmt"
+	"net"
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/confignet"
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/confmap"
 )
@@ -92,6 +96,9 @@ type MetricsConfig struct {
 // Validate checks the configuration when it is loaded, before anything starts.
 func (cfg *Config) Validate() error {
 	var errs []error
+	if err := validateEndpoint(cfg.NetAddr.Endpoint, cfg.NetAddr.Transport); err != nil {
+		errs = append(errs, err)
+	}
 	if !strings.HasPrefix(cfg.Path, "/") {
 		errs = append(errs, fmt.Errorf("path %q must start with \"/\"", cfg.Path))
 	}
@@ -115,6 +122,34 @@ func (cfg *Config) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// validateEndpoint refuses a TCP listen address that cannot work, so that
+// `validate` says so instead of the Collector failing at start.
+func validateEndpoint(endpoint string, transport confignet.TransportType) error {
+	if transport != "" && transport != confignet.TransportTypeTCP && transport != confignet.TransportTypeTCP4 && transport != confignet.TransportTypeTCP6 {
+		return nil // a unix socket path, checked when it is bound
+	}
+	const form = "host:port, e.g. 0.0.0.0:8080 or localhost:8080"
+	if strings.Contains(endpoint, "://") {
+		return fmt.Errorf("endpoint %q is a URL: write %s (the path goes in path)", endpoint, form)
+	}
+	host, port, err := net.SplitHostPort(endpoint)
+	if err != nil {
+		return fmt.Errorf("endpoint %q is not %s", endpoint, form)
+	}
+	if strings.ContainsAny(host, "/ ") {
+		return fmt.Errorf("endpoint %q: %q is not a host name or address (write %s; the path goes in path)", endpoint, host, form)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("endpoint %q: port %q is not a number from 0 to 65535", endpoint, port)
+	}
+	return nil
+}
+
+// unexpandedEnv is a key that is the name of an environment variable
+// written as in a shell: the Collector expands only ${env:NAME} (and
+// ${NAME}), so "$NAME" would silently become the key itself.
+var unexpandedEnv = regexp.MustCompile(`^\$[A-Za-z_][A-Za-z0-9_]*$`)
 
 // maxBodySize is max_request_body_size as confighttp applies it: 0 or less
 // means confighttp's own default.
@@ -155,7 +190,10 @@ func validateKeys(cfg *Config) []error {
 			trimmed := strings.TrimSpace(string(key))
 			switch {
 			case trimmed == "":
-				errs = append(errs, fmt.Errorf("%s is empty", position))
+				errs = append(errs, fmt.Errorf("%s is empty%s", position, emptyKeyHint()))
+				continue
+			case unexpandedEnv.MatchString(trimmed):
+				errs = append(errs, fmt.Errorf("%s is %q, which the Collector does not expand: write \"${env:%s}\"", position, trimmed, trimmed[1:]))
 				continue
 			case strings.ContainsAny(trimmed, " \t\r\n"):
 				errs = append(errs, fmt.Errorf("%s contains white space, which a bearer token cannot carry", position))
@@ -193,6 +231,16 @@ func validateKeys(cfg *Config) []error {
 		check(place+".api_keys", account.APIKeys)
 	}
 	return errs
+}
+
+// emptyKeyHint names the variable the examples read the key from when it is
+// not set here: the config was resolved before it reached the receiver, so
+// which variable an empty key came from cannot be known, only guessed.
+func emptyKeyHint() string {
+	if os.Getenv("OPPTIMA_API_KEY") == "" {
+		return ": OPPTIMA_API_KEY, which the examples read it from (${env:OPPTIMA_API_KEY}), is not set"
+	}
+	return ": if it comes from ${env:NAME}, that variable is not set"
 }
 
 // loadLocation resolves the configured IANA zone. The receiver imports

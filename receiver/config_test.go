@@ -81,6 +81,11 @@ func TestConfigValidationErrors(t *testing.T) {
 		"bad_path":             `path "hooks/opptima" must start with "/"`,
 		"no_auth":              "the webhook would accept anyone: set api_keys",
 		"empty_key":            "api_keys[1] is empty",
+		"shell_variable_key":   `api_keys[0] is "$OPPTIMA_API_KEY", which the Collector does not expand: write "${env:OPPTIMA_API_KEY}"`,
+		"url_endpoint":         `endpoint "http://localhost:8080/opptima" is a URL: write host:port, e.g. 0.0.0.0:8080 or localhost:8080 (the path goes in path)`,
+		"not_an_endpoint":      `endpoint "not an endpoint" is not host:port`,
+		"port_out_of_range":    `endpoint "localhost:99999": port "99999" is not a number from 0 to 65535`,
+		"endpoint_with_path":   `endpoint "localhost:8080/opptima": port "8080/opptima" is not a number`,
 		"key_with_space":       "api_keys[0] contains white space",
 		"bad_timezone":         `timezone "Mars/Olympus_Mons" is not a known IANA zone`,
 		"empty_timezone":       "timezone must not be empty",
@@ -95,6 +100,17 @@ func TestConfigValidationErrors(t *testing.T) {
 			assert.NotContains(t, err.Error(), "sup3r", "a key never appears in an error")
 		})
 	}
+}
+
+// TestEmptyKeyNamesTheVariable: the examples read the key from
+// OPPTIMA_API_KEY; when that is not set, the error says so.
+func TestEmptyKeyNamesTheVariable(t *testing.T) {
+	t.Setenv("OPPTIMA_API_KEY", "")
+	_, err := loadConfig(t, "empty_key")
+	require.ErrorContains(t, err, "api_keys[1] is empty: OPPTIMA_API_KEY, which the examples read it from (${env:OPPTIMA_API_KEY}), is not set")
+	t.Setenv("OPPTIMA_API_KEY", "set-elsewhere")
+	_, err = loadConfig(t, "empty_key")
+	require.ErrorContains(t, err, "api_keys[1] is empty: if it comes from ${env:NAME}, that variable is not set")
 }
 
 func TestConfigAccounts(t *testing.T) {
