@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -157,8 +159,7 @@ func assertCarriesTheBounce(t *testing.T, req recordedRequest, resource map[stri
 func TestLokiContract(t *testing.T) {
 	backend := startRecordingBackend(t)
 	col := startCollector(t, "loki.yaml", map[string]string{
-		"LOKI_OTLP_ENDPOINT": backend.url + "/otlp", "LOKI_TENANT": "tenant-7",
-		"LOKI_USERNAME": "812345", "LOKI_PASSWORD": "glc_token", "DEPLOYMENT_ENV": "staging",
+		"LOKI_OTLP_ENDPOINT": backend.url + "/otlp", "LOKI_TENANT": "tenant-7", "DEPLOYMENT_ENV": "staging",
 		"SERVICE_INSTANCE_ID": "otelcol-opptima-1",
 	})
 	sent := time.Now()
@@ -174,7 +175,7 @@ func TestLokiContract(t *testing.T) {
 		for _, req := range backend.received() {
 			assert.Equal(t, "/otlp/v1/logs", req.path)
 			assert.Equal(t, "tenant-7", req.header.Get("X-Scope-OrgID"))
-			assert.Equal(t, "Basic "+base64.StdEncoding.EncodeToString([]byte("812345:glc_token")), req.header.Get("Authorization"))
+			assert.NotContains(t, req.header, "Authorization", "no credentials configured, none sent")
 			for _, rl := range req.logs.ResourceLogs().All() {
 				assert.Equal(t, map[string]any{"service.name": "opptima", "deployment.environment.name": "staging", "service.instance.id": "otelcol-opptima-1"},
 					rl.Resource().Attributes().AsRaw(), "one stream per replica")
@@ -207,6 +208,35 @@ func TestLokiContract(t *testing.T) {
 			assert.Equal(t, twoHoursAgo.Format(time.RFC3339), eventTime.Str(), "the late event keeps its event time")
 		}
 	}
+}
+
+// TestProductionLokiCredentials: production.yaml alone sends no
+// Authorization header (a Loki without a gateway needs none); with
+// loki-auth.yaml as a second --config it sends basic auth, and without
+// LOKI_BASIC_AUTH it refuses to start.
+func TestProductionLokiCredentials(t *testing.T) {
+	basicAuth := base64.StdEncoding.EncodeToString([]byte("812345:glc_token"))
+	for name, extra := range map[string][]string{"alone": nil, "with loki-auth.yaml": {"--config", "loki-auth.yaml"}} {
+		t.Run(name, func(t *testing.T) {
+			backend := startRecordingBackend(t)
+			env := productionEnv(t, "", t.TempDir(), map[string]string{"LOKI_OTLP_ENDPOINT": backend.url + "/otlp", "LOKI_BASIC_AUTH": basicAuth})
+			col := startCollectorOn(t, "production.yaml", freeAddr(t), freeAddr(t), env, extra...)
+			require.Equal(t, http.StatusOK, col.post(t, payload(t, "smtp-bounce.json")))
+			req := backend.waitForRequests(t, 1)[0]
+			assert.Equal(t, "/otlp/v1/logs", req.path)
+			assert.Equal(t, "opptima", req.header.Get("X-Scope-OrgID"))
+			if extra == nil {
+				assert.NotContains(t, req.header, "Authorization", "no credentials, no header")
+			} else {
+				assert.Equal(t, "Basic "+basicAuth, req.header.Get("Authorization"))
+			}
+		})
+	}
+	cmd := exec.Command(binary(t, "OTELCOL_BIN"), "validate", "--config", "production.yaml", "--config", "loki-auth.yaml")
+	cmd.Env = append(os.Environ(), "OPPTIMA_API_KEY=k", "LOKI_OTLP_ENDPOINT=http://127.0.0.1:3100/otlp", "LOKI_BASIC_AUTH=")
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "%s", out)
+	assert.Contains(t, string(out), "bearertokenauth/loki")
 }
 
 // TestElasticContract: examples/elastic.yaml posts protobuf OTLP to
@@ -261,9 +291,7 @@ func TestDatadogContract(t *testing.T) {
 	})
 	t.Run("agent", func(t *testing.T) {
 		backend := startRecordingBackend(t)
-		col := startCollectorOn(t, "datadog.yaml", freeAddr(t), freeAddr(t),
-			map[string]string{"DD_AGENT_OTLP_ENDPOINT": backend.url, "DD_API_KEY": "unused"},
-			"--set", "service::pipelines::logs::exporters=[otlp_http/datadog_agent]")
+		col := startCollector(t, "datadog-agent.yaml", map[string]string{"DD_AGENT_OTLP_ENDPOINT": backend.url})
 		require.Equal(t, http.StatusOK, col.post(t, payload(t, "smtp-bounce.json")))
 		req := backend.waitForRequests(t, 1)[0]
 		assert.Equal(t, "/v1/logs", req.path)

@@ -78,8 +78,27 @@ type process struct {
 // SIGKILL after 10 s) when the test ends.
 func startProcess(t *testing.T, bin string, env []string, args ...string) *process {
 	t.Helper()
-	p := &process{cmd: exec.Command(bin, args...), output: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd.Env = append(os.Environ(), env...)
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	return startCmd(t, cmd)
+}
+
+// startProcessAs starts bin as user uid in dir, with env and nothing else
+// of this process's environment.
+func startProcessAs(t *testing.T, bin, dir string, uid uint32, env []string, args ...string) *process {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir, cmd.Env = dir, env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
+	return startCmd(t, cmd)
+}
+
+// startCmd starts cmd and stops it (SIGTERM, then SIGKILL after 10 s) when
+// the test ends.
+func startCmd(t *testing.T, cmd *exec.Cmd) *process {
+	t.Helper()
+	bin := cmd.Path
+	p := &process{cmd: cmd, output: &syncBuffer{}, done: make(chan struct{})}
 	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
 	require.NoError(t, p.cmd.Start())
 	go func() { _ = p.cmd.Wait(); close(p.done) }()

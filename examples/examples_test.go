@@ -28,9 +28,12 @@ var exampleEnv = []string{
 	"ELASTIC_OTLP_ENDPOINT=https://127.0.0.1:8200",
 	"ELASTIC_API_KEY=ZHVtbXk6a2V5",
 	"DD_API_KEY=dummy",
-	"OTLP_LOGS_ENDPOINT=http://127.0.0.1:4318",
+	"LOKI_BASIC_AUTH=dXNlcjp0b2tlbg==",
 	"QUEUE_DIR=/tmp/otelcol-opptima-validate",
 }
+
+// fragments are examples added to another as a second --config.
+var fragments = map[string]string{"loki-auth.yaml": "production.yaml"}
 
 func TestEveryExampleValidates(t *testing.T) {
 	bin := binary(t, "OTELCOL_BIN")
@@ -39,7 +42,11 @@ func TestEveryExampleValidates(t *testing.T) {
 	require.GreaterOrEqual(t, len(examples), 6)
 	for _, example := range examples {
 		t.Run(example, func(t *testing.T) {
-			cmd := exec.Command(bin, "validate", "--config", example)
+			args := []string{"validate", "--config", example}
+			if base, ok := fragments[example]; ok {
+				args = []string{"validate", "--config", base, "--config", example}
+			}
+			cmd := exec.Command(bin, args...)
 			cmd.Env = append(os.Environ(), exampleEnv...)
 			out, err := cmd.CombinedOutput()
 			require.NoError(t, err, "%s", out)
@@ -52,7 +59,54 @@ func TestExampleWithoutAPIKeyIsRefused(t *testing.T) {
 	cmd.Env = append(os.Environ(), "OPPTIMA_API_KEY=")
 	out, err := cmd.CombinedOutput()
 	require.Error(t, err)
-	assert.Contains(t, string(out), "api_keys[0] is empty")
+	assert.Contains(t, string(out), "api_keys[0] is empty: OPPTIMA_API_KEY, which the examples read it from (${env:OPPTIMA_API_KEY}), is not set")
+}
+
+// TestExamplesNeedTheirBackendKey: an example whose backend answers 401 or
+// 403 without a key (the events then dropped after the receiver
+// acknowledged them) refuses to start without it.
+func TestExamplesNeedTheirBackendKey(t *testing.T) {
+	for example, variable := range map[string]string{"datadog.yaml": "DD_API_KEY", "elastic.yaml": "ELASTIC_API_KEY"} {
+		t.Run(example, func(t *testing.T) {
+			cmd := exec.Command(binary(t, "OTELCOL_BIN"), "validate", "--config", example)
+			cmd.Env = append(append(os.Environ(), exampleEnv...), variable+"=")
+			out, err := cmd.CombinedOutput()
+			require.Error(t, err, "%s validates without %s", example, variable)
+			assert.Contains(t, string(out), "no bearer token provided")
+		})
+	}
+}
+
+// TestProductionRunsAsANormalUser: with its defaults (no QUEUE_DIR),
+// production.yaml starts as an unprivileged user in a directory of its own
+// and creates its queue there.
+func TestProductionRunsAsANormalUser(t *testing.T) {
+	bin := binary(t, "OTELCOL_BIN")
+	if os.Geteuid() != 0 {
+		t.Skip("switching to an unprivileged user needs root")
+	}
+	const nobody = 65534
+	dir := t.TempDir()
+	require.NoError(t, os.Chmod(filepath.Dir(dir), 0o755))
+	require.NoError(t, os.Chown(dir, nobody, nobody))
+	config, err := filepath.Abs("production.yaml")
+	require.NoError(t, err)
+	readable := filepath.Join(dir, "production.yaml")
+	data, err := os.ReadFile(config)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(readable, data, 0o644))
+
+	health, telemetry := freeAddr(t), freeAddr(t)
+	_, telemetryPort, _ := strings.Cut(telemetry, ":")
+	p := startProcessAs(t, bin, dir, nobody, []string{
+		"OPPTIMA_API_KEY=" + testAPIKey, "LOKI_OTLP_ENDPOINT=http://127.0.0.1:1/otlp",
+		"OPPTIMA_ENDPOINT=" + freeAddr(t), "HEALTH_ENDPOINT=" + health, "PROMETHEUS_ENDPOINT=" + freeAddr(t),
+		"TELEMETRY_HOST=127.0.0.1", "TELEMETRY_PORT=" + telemetryPort,
+	}, "--config", readable)
+	p.waitHTTP(t, "http://"+health+"/")
+	info, err := os.Stat(filepath.Join(dir, "otelcol-queue"))
+	require.NoError(t, err, "the queue directory is created where the Collector runs")
+	assert.True(t, info.IsDir())
 }
 
 // TestLocalExampleKeepsEveryField runs examples/local.yaml, posts every
@@ -124,6 +178,54 @@ func firstUID(logs plog.Logs) string {
 // TestBounceRateCountersMatchWhatWasSent posts N bounces and M deliveries to
 // examples/bounce-rate.yaml, all stamped with the same second, and reads
 // exactly those counts from its Prometheus endpoint.
+// TestLocalQuickStart is the README's quick start on examples/local.yaml:
+// the documented bounce is counted within a few seconds, the Collector's
+// own metrics are served, and a refused webhook is logged with its status
+// and reason.
+func TestLocalQuickStart(t *testing.T) {
+	metrics, telemetry := freeAddr(t), freeAddr(t)
+	_, telemetryPort, _ := strings.Cut(telemetry, ":")
+	col := startCollector(t, "local.yaml", map[string]string{
+		"EVENTS_FILE": filepath.Join(t.TempDir(), "events.jsonl"), "PROMETHEUS_ENDPOINT": metrics, "TELEMETRY_PORT": telemetryPort,
+	})
+	require.Equal(t, http.StatusOK, col.post(t, payload(t, "smtp-bounce.json")))
+	eventually(t, 5*time.Second, func() error {
+		got, err := scrapeCounters("http://" + metrics + "/metrics")
+		if err != nil {
+			return err
+		}
+		var total float64
+		for _, n := range got {
+			total += n
+		}
+		if total != 1 {
+			return fmt.Errorf("opptima_events_total = %v, want 1 within a few seconds", got)
+		}
+		return nil
+	})
+	eventually(t, 10*time.Second, func() error {
+		if n := scrapeCounter(t, "http://"+telemetry+"/metrics", "otelcol_receiver_accepted_log_records"); n != 1 {
+			return fmt.Errorf("otelcol_receiver_accepted_log_records = %d", n)
+		}
+		return nil
+	})
+
+	req, err := http.NewRequest(http.MethodPost, col.webhook, strings.NewReader(`{"event":"bounce"}`))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer not-the-key")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	eventually(t, 5*time.Second, func() error {
+		if out := col.output.String(); !strings.Contains(out, "Opptima webhook refused") || !strings.Contains(out, `"status": 401`) {
+			return fmt.Errorf("no refusal in the Collector's log")
+		}
+		return nil
+	})
+	assert.NotContains(t, col.output.String(), "not-the-key", "a key never reaches the log")
+}
+
 func TestBounceRateCountersMatchWhatWasSent(t *testing.T) {
 	metricsAddr := freeAddr(t)
 	col := startCollector(t, "bounce-rate.yaml", map[string]string{"PROMETHEUS_ENDPOINT": metricsAddr, "OPPTIMA_METRICS_INTERVAL": "1s"})
@@ -148,9 +250,9 @@ func TestBounceRateCountersMatchWhatWasSent(t *testing.T) {
 	post(deliveredGmail, "delivered", "Entregado", "250 OK", "c@gmail.com")
 
 	want := map[string]float64{
-		`email_to_domain="gmail.com",opptima_bounce_category="invalid_address",opptima_bounce_type="hard",opptima_event="bounce",opptima_type="smtp"`:       hardGmail,
-		`email_to_domain="hotmail.com",opptima_bounce_category="mailbox_unavailable",opptima_bounce_type="soft",opptima_event="bounce",opptima_type="smtp"`: softHotmail,
-		`email_to_domain="gmail.com",opptima_event="delivered",opptima_type="smtp"`:                                                                         deliveredGmail,
+		`email_to_domain="gmail.com",opptima_bounce_category="invalid_address",opptima_bounce_reason="user_unknown",opptima_bounce_type="hard",opptima_event="bounce",opptima_type="smtp"`:       hardGmail,
+		`email_to_domain="hotmail.com",opptima_bounce_category="mailbox_unavailable",opptima_bounce_reason="mailbox_full",opptima_bounce_type="soft",opptima_event="bounce",opptima_type="smtp"`: softHotmail,
+		`email_to_domain="gmail.com",opptima_event="delivered",opptima_type="smtp"`:                                                                                                              deliveredGmail,
 	}
 	eventually(t, 30*time.Second, func() error {
 		got, err := scrapeCounters("http://" + metricsAddr + "/metrics")

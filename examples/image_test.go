@@ -59,7 +59,7 @@ func TestContainerImage(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(production), string(carried), "the image carries examples/production.yaml")
 	cmd := exec.Command(bin, "validate", "--config", filepath.Join(dir, "config.yaml"))
-	cmd.Env = append(os.Environ(), "OPPTIMA_API_KEY=k", "OTLP_LOGS_ENDPOINT=http://127.0.0.1:3100/otlp")
+	cmd.Env = append(os.Environ(), "OPPTIMA_API_KEY=k", "LOKI_OTLP_ENDPOINT=http://127.0.0.1:3100/otlp")
 	out, err = cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 

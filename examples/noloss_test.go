@@ -116,7 +116,7 @@ func (s *opptimaSender) delivered(t *testing.T, vlogs string) (lost, duplicates 
 
 func productionEnv(t *testing.T, vlogs, queueDir string, extra map[string]string) map[string]string {
 	_, telemetryPort, _ := strings.Cut(freeAddr(t), ":")
-	env := map[string]string{"OTLP_LOGS_ENDPOINT": vlogs + "/insert/opentelemetry", "QUEUE_DIR": queueDir,
+	env := map[string]string{"LOKI_OTLP_ENDPOINT": vlogs + "/insert/opentelemetry", "QUEUE_DIR": queueDir,
 		"TELEMETRY_HOST": "127.0.0.1", "TELEMETRY_PORT": telemetryPort, "PROMETHEUS_ENDPOINT": freeAddr(t)}
 	for k, v := range extra {
 		env[k] = v

@@ -225,7 +225,7 @@ func TestPiecesAgree(t *testing.T) {
 				assert.Contains(t, m.secretKeys, e.ValueFrom.SecretKeyRef.Key)
 			}
 		}
-		for _, secretEnv := range []string{"OPPTIMA_API_KEY", "LOKI_USERNAME", "LOKI_PASSWORD"} {
+		for _, secretEnv := range []string{"OPPTIMA_API_KEY"} {
 			assert.Contains(t, config, "${env:"+secretEnv, "the config reads %s", secretEnv)
 			assert.NotNil(t, env[secretEnv].ValueFrom, "%s comes from the Secret, not a literal", secretEnv)
 			assert.Contains(t, m.secretKeys, secretEnv)
@@ -252,9 +252,12 @@ func TestPiecesAgree(t *testing.T) {
 		assert.NotEmpty(t, *m.ingress.Spec.IngressClassName)
 	})
 	t.Run("the queue is on the claimed volume", func(t *testing.T) {
-		queueDir := envDefault(t, config, "QUEUE_DIR")
-		_, overridden := env["QUEUE_DIR"]
-		require.False(t, overridden)
+		envDefault(t, config, "QUEUE_DIR") // the config reads it
+		queueDir := env["QUEUE_DIR"].Value
+		require.NotEmpty(t, queueDir, "the pod says where the queue is")
+		containerfile, err := os.ReadFile(filepath.Join("..", "..", "Containerfile"))
+		require.NoError(t, err)
+		assert.Contains(t, string(containerfile), "ENV QUEUE_DIR="+queueDir+"\n", "the image's default is the same path")
 		var mounted bool
 		for _, vm := range c.VolumeMounts {
 			if vm.MountPath == queueDir {
