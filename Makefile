@@ -26,8 +26,10 @@ run: $(OTELCOL)
 	@if [ -z "$$OPPTIMA_API_KEY" ]; then \
 	  echo "*** OPPTIMA_API_KEY is not set: using the LOCAL-ONLY key 'local-only-insecure-key'. Never expose this endpoint with it. ***"; \
 	else echo "Using the API key from OPPTIMA_API_KEY."; fi
-	@echo "Webhook: POST http://localhost:8080/opptima   Counters: http://localhost:8889/metrics"
-	$(OTELCOL) --config examples/local.yaml
+	@echo "Webhook: POST http://localhost:8080/opptima   Counters: http://localhost:8889/metrics (every second)"
+	@echo "Refused webhooks are logged as 'Opptima webhook refused'. The Collector's own metrics: http://localhost:8888/metrics"
+	@# An empty OPPTIMA_API_KEY is unset, so that the config's default applies.
+	if [ -z "$$OPPTIMA_API_KEY" ]; then unset OPPTIMA_API_KEY; fi; $(OTELCOL) --config examples/local.yaml
 
 ## build: build _build/otelcol-opptima with ocb
 build: $(OTELCOL)

@@ -1,0 +1,139 @@
+package examples
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/yaml"
+)
+
+func readme(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+	require.NoError(t, err)
+	return string(data)
+}
+
+// codeBlocks returns the fenced blocks of a language in a README section.
+func codeBlocks(t *testing.T, section, lang string) []string {
+	t.Helper()
+	text := readme(t)
+	start := strings.Index(text, "\n"+section+"\n")
+	require.NotEqual(t, -1, start, "README has %q", section)
+	text = text[start+len(section)+2:]
+	if end := regexp.MustCompile(`\n## `).FindStringIndex(text); end != nil {
+		text = text[:end[0]]
+	}
+	var blocks []string
+	for _, m := range regexp.MustCompile("(?s)```"+lang+"\n(.*?)```").FindAllStringSubmatch(text, -1) {
+		blocks = append(blocks, m[1])
+	}
+	return blocks
+}
+
+// TestReadmeQuickStart runs the quick start's shell commands as the README
+// writes them, against examples/local.yaml (what `make run` runs) on free
+// ports: the curl answers {"accepted":1} and the counter command prints the
+// counted event.
+func TestReadmeQuickStart(t *testing.T) {
+	metrics, telemetry := freeAddr(t), freeAddr(t)
+	_, telemetryPort, _ := strings.Cut(telemetry, ":")
+	col := startCollector(t, "local.yaml", map[string]string{
+		"EVENTS_FILE": filepath.Join(t.TempDir(), "events.jsonl"), "PROMETHEUS_ENDPOINT": metrics, "TELEMETRY_PORT": telemetryPort,
+	})
+	webhook := strings.TrimPrefix(strings.TrimSuffix(col.webhook, "/opptima"), "http://")
+	blocks := codeBlocks(t, "## Quick start", "sh")
+	require.GreaterOrEqual(t, len(blocks), 4)
+	run := func(block string) string {
+		block = strings.ReplaceAll(block, "localhost:8080", webhook)
+		block = strings.ReplaceAll(block, "localhost:8889", metrics)
+		cmd := exec.Command("bash", "-c", block)
+		cmd.Dir = ".."
+		cmd.Env = append(os.Environ(), "OPPTIMA_API_KEY="+testAPIKey)
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s\n%s", block, out)
+		return string(out)
+	}
+
+	curl := blocks[1]
+	require.Contains(t, curl, "curl -sS -X POST")
+	want := strings.TrimPrefix(strings.TrimSpace(curl[strings.LastIndex(curl, "\n# ")+1:]), "# ")
+	assert.Equal(t, want, strings.TrimSpace(run(curl)), "the answer the README shows")
+
+	counters := blocks[2]
+	require.Contains(t, counters, "/metrics")
+	eventually(t, 5*time.Second, func() error {
+		out := run(strings.TrimSpace(counters) + " || true")
+		if !strings.Contains(out, "opptima_events_total{") || !strings.HasSuffix(strings.TrimSpace(out), " 1") {
+			return fmt.Errorf("the counter command printed %q", out)
+		}
+		return nil
+	})
+}
+
+// TestEveryEnvVarIsListed: the README's table of environment variables
+// names exactly those the examples read, one name per setting.
+func TestEveryEnvVarIsListed(t *testing.T) {
+	text := readme(t)
+	start := strings.Index(text, "### Environment variables")
+	require.NotEqual(t, -1, start)
+	table := text[start:]
+	table = table[:strings.Index(table, "\n### ")]
+	var listed []string
+	for _, line := range strings.Split(table, "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		firstCell := strings.Split(line, "|")[1]
+		for _, m := range regexp.MustCompile("`([A-Z_]+)`").FindAllStringSubmatch(firstCell, -1) {
+			listed = append(listed, m[1])
+		}
+	}
+
+	files, err := filepath.Glob("*.yaml")
+	require.NoError(t, err)
+	var used []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for _, m := range regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)`).FindAllStringSubmatch(string(data), -1) {
+			used = append(used, m[1])
+		}
+	}
+	slices.Sort(listed)
+	slices.Sort(used)
+	assert.Equal(t, slices.Compact(used), slices.Compact(listed), "README environment variables vs examples/*.yaml")
+}
+
+// TestReadmeOCBSnippetIsTheBuildConfig: the ocb entry the README tells
+// users to add is the one `make build` uses.
+func TestReadmeOCBSnippetIsTheBuildConfig(t *testing.T) {
+	blocks := codeBlocks(t, "## Adding it to your own ocb build", "yaml")
+	require.Len(t, blocks, 1)
+	type entry struct {
+		GoMod  string `json:"gomod"`
+		Import string `json:"import"`
+		Name   string `json:"name"`
+	}
+	type ocbConfig struct {
+		Receivers []entry  `json:"receivers"`
+		Replaces  []string `json:"replaces"`
+	}
+	var snippet, build ocbConfig
+	require.NoError(t, yaml.Unmarshal([]byte(blocks[0]), &snippet))
+	data, err := os.ReadFile(filepath.Join("..", "builder-config.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(data, &build))
+	require.Len(t, snippet.Receivers, 1)
+	assert.Contains(t, build.Receivers, snippet.Receivers[0])
+	assert.Equal(t, build.Replaces, snippet.Replaces)
+}
