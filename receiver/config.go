@@ -15,6 +15,8 @@ import (
 	"go.opentelemetry.io/collector/config/confignet"
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/confmap"
+
+	"github.com/opptimaotel/opptimareceiver/internal/bounce"
 )
 
 const (
@@ -61,6 +63,10 @@ type Config struct {
 	// a metrics pipeline.
 	Metrics MetricsConfig `mapstructure:"metrics"`
 
+	// BounceRules are the user's own rules for opptima.bounce.reason, run
+	// before the built-in ones, in order.
+	BounceRules []BounceRuleConfig `mapstructure:"bounce_rules"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -77,6 +83,35 @@ type AccountConfig struct {
 
 	// prevent unkeyed literal initialization
 	_ struct{}
+}
+
+// BounceRuleConfig maps replies to a reason: exactly one of phrase, regexp,
+// status or code.
+type BounceRuleConfig struct {
+	// Phrase is words, matched as the built-in phrases are: case,
+	// punctuation and numbers ignored, "*" for one to three other words.
+	Phrase string `mapstructure:"phrase"`
+	// Regexp is a Go regular expression over the reply as sent.
+	Regexp string `mapstructure:"regexp"`
+	// Status is an enhanced status code anywhere in the reply: "5.7.1",
+	// or "X.7.1" for both classes.
+	Status string `mapstructure:"status"`
+	// Code is the reply's leading basic code.
+	Code int `mapstructure:"code"`
+	// Reason is what such a reply gets (README, "Why it bounced").
+	Reason string `mapstructure:"reason"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// bounceClassifier prepares the user's rules (Validate reports their errors).
+func (cfg *Config) bounceClassifier() (*bounce.Classifier, error) {
+	rules := make([]bounce.UserRule, len(cfg.BounceRules))
+	for i, r := range cfg.BounceRules {
+		rules[i] = bounce.UserRule{Phrase: r.Phrase, Regexp: r.Regexp, Status: r.Status, Code: r.Code, Reason: r.Reason}
+	}
+	return bounce.NewClassifier(rules)
 }
 
 // MetricsConfig configures the opptima.events counter.
@@ -114,6 +149,9 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.Metrics.Interval <= 0 {
 		errs = append(errs, fmt.Errorf("metrics.interval must be positive, not %s", cfg.Metrics.Interval))
+	}
+	if _, err := cfg.bounceClassifier(); err != nil {
+		errs = append(errs, err)
 	}
 	for i, domain := range cfg.Metrics.Domains {
 		if d := strings.TrimSpace(domain); d == "" || strings.ContainsAny(d, " \t@") {

@@ -60,6 +60,12 @@ func TestConfigEveryOption(t *testing.T) {
 	assert.Equal(t, int64(32<<20), cfg.maxInFlightBytes())
 	assert.Equal(t, 30*time.Second, cfg.Metrics.Interval)
 	assert.Equal(t, []string{"gmail.com", "Tienda.example.CO"}, cfg.Metrics.Domains, "a list replaces the default one")
+	require.Len(t, cfg.BounceRules, 4)
+	assert.Equal(t, "buzón * vacaciones", cfg.BounceRules[0].Phrase)
+	assert.Equal(t, `(?i)cuota\s+superada`, cfg.BounceRules[1].Regexp)
+	assert.Equal(t, "5.7.1", cfg.BounceRules[2].Status)
+	assert.Equal(t, 554, cfg.BounceRules[3].Code)
+	assert.Equal(t, "spam_detected", cfg.BounceRules[3].Reason)
 }
 
 func TestConfigAuthExtensionAloneIsEnough(t *testing.T) {
@@ -92,6 +98,8 @@ func TestConfigValidationErrors(t *testing.T) {
 		"bad_metrics_interval": "metrics.interval must be positive, not 0s",
 		"small_in_flight":      "max_in_flight_bytes (1000) must be 0 (8 times max_request_body_size) or at least max_request_body_size (1048576)",
 		"bad_metrics_domain":   `metrics.domains[1] "x@gmail.com" is not a domain`,
+		"bad_bounce_reason":    `bounce_rules[1].reason "quarantined" is not a reason; one of: auth_failure,`,
+		"bad_bounce_regexp":    "bounce_rules[0].regexp: error parsing regexp: missing closing ): `cuota (superada`",
 	}
 	for name, want := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -70,6 +70,10 @@ func newWebhookReceiver(cfg *Config, set receiver.Settings) (*webhookReceiver, e
 	if err != nil {
 		return nil, err
 	}
+	classifier, err := cfg.bounceClassifier()
+	if err != nil {
+		return nil, err
+	}
 	warnings := newThrottledWarnings(set.Logger)
 	return &webhookReceiver{
 		cfg:       cfg,
@@ -80,6 +84,7 @@ func newWebhookReceiver(cfg *Config, set receiver.Settings) (*webhookReceiver, e
 		converter: opptima.NewConverter(opptima.Options{
 			Location:         loc,
 			OnUnreadableTime: warnings.unreadableTime,
+			Bounce:           classifier,
 			RawPayload:       cfg.RawPayload,
 			ScopeName:        metadata.ScopeName,
 			ScopeVersion:     set.BuildInfo.Version,

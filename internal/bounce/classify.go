@@ -5,31 +5,32 @@ type Analysis struct {
 	Type     string // hard, soft or unknown
 	Reason   string // one of the Reason* values
 	Category string // one of the Category* values, from Reason
+	Rule     string // what decided the reason
 }
 
 // Analyze classifies a bounce from Opptima's status, the reply's leading
 // codes and the reply's whole text (for certified emails, the JSON of the
 // delivery steps, whose results carry the reply).
 func Analyze(status string, leading Reply, text string) Analysis {
-	r := compiled.table[ruleOf(text, leading)]
-	return Analysis{Type: Type(status, leading), Reason: r.reason, Category: r.category}
+	e := compiled.evidence[compiled.evidenceOf(text, leading)]
+	r := compiled.table[e.rule]
+	return Analysis{Type: Type(status, leading), Reason: r.reason, Category: r.category, Rule: e.label}
 }
 
 // Reason reads why a message bounced from the recipient server's reply:
-// the first rule of the table that the reply's words, enhanced status codes
-// or leading reply code match; undefined when none does.
+// the reason of the strongest evidence the reply's words, enhanced status
+// codes or leading reply code hold (rules.go); undefined when none does.
 func Reason(text string, leading Reply) string {
-	return compiled.table[ruleOf(text, leading)].reason
+	return compiled.table[compiled.evidence[compiled.evidenceOf(text, leading)].rule].reason
 }
 
-// ruleOf returns the index of the first rule the reply matches, or of the
-// undefined rule at the end of the table. It reads the reply once, in
-// place, and allocates nothing.
-func ruleOf(text string, leading Reply) int {
+// evidenceOf returns the strongest evidence the reply holds, or the one of
+// no match. It reads the reply once, in place, and allocates nothing.
+func (c *compiledRules) evidenceOf(text string, leading Reply) int {
 	if len(text) > maxReplyBytes {
 		text = text[:maxReplyBytes]
 	}
-	best := earlier(compiled.undefined, compiled.byCode, leading.Code)
+	best := stronger(c, c.none, c.byCode, leading.Code)
 
 	// Phrases are indexed by their first word, or first two words when the
 	// first segment has two: each word is looked up alone and as the second
@@ -44,8 +45,8 @@ func ruleOf(text string, leading Reply) int {
 		if w.numeric {
 			// "5.7.1": a status code starts as a one-digit word before a dot.
 			if subject, detail, after, ok := enhancedStatusAt(text, w.start); ok {
-				best = earlier(best, compiled.byStatus, statusKeyOf(subject, detail))
-				best = earlier(best, compiled.byStatus, statusKeyOf(subject, "*"))
+				best = stronger(c, best, c.byStatus, statusKeyOf(subject, detail))
+				best = stronger(c, best, c.byStatus, statusKeyOf(subject, "*"))
 				next = after
 			}
 			continue
@@ -54,14 +55,23 @@ func ruleOf(text string, leading Reply) int {
 			at   int
 			hash uint64
 		}{{w.start, w.hash}, {prevStart, pairHash(prevHash, w.hash)}} {
-			phrases := compiled.phrasesStartingWith(hit.hash)
+			phrases := c.phrasesStartingWith(hit.hash)
 			if len(phrases) == 0 || hit.at < 0 {
 				continue
 			}
-			words := wordsFrom(text, hit.at)
-			for _, p := range phrases {
-				if p.rule < best && words.match(0, p.segments) {
-					best = p.rule
+			bestRank := c.evidence[best].rank
+			var words window
+			read := false
+			for i := range phrases {
+				p := &phrases[i]
+				if p.rank >= bestRank {
+					continue // cannot beat what was found: no need to read on
+				}
+				if !read {
+					words, read = wordsFrom(text, hit.at), true
+				}
+				if words.match(0, p.segments) {
+					best, bestRank = p.evidence, p.rank
 				}
 			}
 		}
@@ -70,10 +80,10 @@ func ruleOf(text string, leading Reply) int {
 	return best
 }
 
-// earlier returns the rule m holds for key when it comes before best.
-func earlier[K comparable](best int, m map[K]int, key K) int {
-	if rule, ok := m[key]; ok && rule < best {
-		return rule
+// stronger returns the evidence m holds for key when it ranks before best.
+func stronger[K comparable](c *compiledRules, best int, m map[K]int, key K) int {
+	if e, ok := m[key]; ok && c.evidence[e].rank < c.evidence[best].rank {
+		return e
 	}
 	return best
 }
@@ -101,13 +111,15 @@ func scanWord(s string, from int) word {
 	for i < len(s) && !isWordByte(s[i]) {
 		i++
 	}
-	w := word{start: i, hash: fnvOffset, numeric: true}
+	w := word{start: i, hash: fnvOffset}
+	digits := 0
 	for ; i < len(s) && isWordByte(s[i]); i++ {
 		c := s[i]
-		w.numeric = w.numeric && isDigit(c)
-		w.hash = (w.hash ^ uint64(toLowerASCII(c))) * fnvPrime
+		digits += int(digitBytes[c])
+		w.hash = (w.hash ^ uint64(lowerBytes[c])) * fnvPrime
 	}
 	w.end = i
+	w.numeric = digits == i-w.start
 	return w
 }
 
@@ -203,6 +215,17 @@ func toLowerASCII(c byte) byte {
 // isWordByte: ASCII letters and digits, and every byte of a multi-byte
 // UTF-8 character.
 func isWordByte(c byte) bool { return wordBytes[c] }
+
+// lowerBytes lower-cases ASCII letters; digitBytes is 1 for ASCII digits.
+var lowerBytes, digitBytes = func() (lower, digit [256]byte) {
+	for c := range lower {
+		lower[c] = toLowerASCII(byte(c))
+		if isDigit(byte(c)) {
+			digit[c] = 1
+		}
+	}
+	return lower, digit
+}()
 
 var wordBytes = func() (table [256]bool) {
 	for c := range table {

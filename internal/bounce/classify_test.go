@@ -12,49 +12,74 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// sharedReplies is the labelled set of real replies beside the project.
-var sharedReplies = filepath.Join("..", "..", "..", "shared", "bounces", "smtp-replies.json")
-
 type labelledReply struct {
 	Reply    string `json:"reply"`
 	Reason   string `json:"reason"`
 	Category string `json:"category"`
 	Provider string `json:"provider"`
 	Source   string `json:"source"`
+	Split    string `json:"split"`
 }
 
-// TestAccuracyOnRealReplies classifies the 110 labelled real replies, prints
-// each miss and the accuracy, and fails below the floors the issue set
-// (category 85 %, reason 75 %; the goal is 90 % and 80 %).
-func TestAccuracyOnRealReplies(t *testing.T) {
-	data, err := os.ReadFile(sharedReplies)
-	if os.IsNotExist(err) {
-		t.Skipf("%s is not there (it sits beside the checkout)", sharedReplies)
-	}
+func readCorpus(t *testing.T, name string) []labelledReply {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "bounces", name))
 	require.NoError(t, err)
 	var replies []labelledReply
 	require.NoError(t, json.Unmarshal(data, &replies))
-	require.Len(t, replies, 110)
+	return replies
+}
 
+// accuracy classifies the replies, logs each miss, and returns the share
+// of right reasons and right categories.
+func accuracy(t *testing.T, set string, replies []labelledReply) (reason, category float64) {
+	t.Helper()
 	reasons, categories := 0, 0
 	for _, r := range replies {
 		got := Analyze("", ParseReply(r.Reply), r.Reply)
 		if got.Reason == r.Reason {
 			reasons++
+		} else {
+			t.Logf("%s miss: want %s/%s, got %s/%s (rule %s): %.150s", set, r.Reason, r.Category, got.Reason, got.Category, got.Rule, r.Reply)
 		}
 		if got.Category == r.Category {
 			categories++
 		}
-		if got.Reason != r.Reason {
-			t.Logf("miss: want %s/%s, got %s/%s (%s): %.140s", r.Reason, r.Category, got.Reason, got.Category, r.Provider, r.Reply)
-		}
 	}
-	reasonAccuracy := float64(reasons) / float64(len(replies))
-	categoryAccuracy := float64(categories) / float64(len(replies))
-	t.Logf("accuracy on %d real replies: reason %.1f %% (%d), category %.1f %% (%d)",
-		len(replies), 100*reasonAccuracy, reasons, 100*categoryAccuracy, categories)
-	assert.GreaterOrEqual(t, categoryAccuracy, 0.85, "category accuracy")
-	assert.GreaterOrEqual(t, reasonAccuracy, 0.75, "reason accuracy")
+	reason, category = float64(reasons)/float64(len(replies)), float64(categories)/float64(len(replies))
+	t.Logf("%s: %d replies, reason %.1f %%, category %.1f %%", set, len(replies), 100*reason, 100*category)
+	return reason, category
+}
+
+// TestAccuracy classifies both labelled corpora of testdata/bounces and
+// fails below floors pinned within two points of what was measured: the
+// Sisimai sample replies, and the replies quoted from providers'
+// documentation, whose held-out part was not looked at while writing rules.
+func TestAccuracy(t *testing.T) {
+	sisimai := readCorpus(t, "sisimai-replies.json")
+	require.Len(t, sisimai, 110)
+	reason, category := accuracy(t, "sisimai", sisimai)
+	assert.GreaterOrEqual(t, reason, floors["sisimai"].reason, "sisimai reason")
+	assert.GreaterOrEqual(t, category, floors["sisimai"].category, "sisimai category")
+
+	bySplit := map[string][]labelledReply{}
+	for _, r := range readCorpus(t, "provider-replies.json") {
+		require.Contains(t, []string{"tuning", "held-out"}, r.Split)
+		require.NotEmpty(t, r.Source)
+		bySplit[r.Split] = append(bySplit[r.Split], r)
+	}
+	for _, split := range []string{"tuning", "held-out"} {
+		reason, category := accuracy(t, "providers "+split, bySplit[split])
+		assert.GreaterOrEqual(t, reason, floors[split].reason, "%s reason", split)
+		assert.GreaterOrEqual(t, category, floors[split].category, "%s category", split)
+	}
+}
+
+// floors are the measured accuracies less at most two points.
+var floors = map[string]struct{ reason, category float64 }{
+	"sisimai":  {0.862, 0.889},
+	"tuning":   {0.972, 0.98},
+	"held-out": {0.942, 0.968},
 }
 
 // TestEveryRuleIsReachable posts each phrase, status and code of the table
@@ -64,12 +89,14 @@ func TestAccuracyOnRealReplies(t *testing.T) {
 func TestEveryRuleIsReachable(t *testing.T) {
 	for i, r := range rules {
 		assert.NotEmpty(t, r.why, "rule %d (%s) says why", i, r.reason)
-		assert.True(t, len(r.phrases)+len(r.statuses)+len(r.codes) > 0, "rule %d matches something", i)
-		for _, phrase := range r.phrases {
+		assert.NotEmpty(t, r.name, "rule %d has a name", i)
+		assert.True(t, len(r.phrases)+len(r.symptoms)+len(r.statuses)+len(r.providerStatuses)+len(r.codes) > 0, "rule %d matches something", i)
+		for _, phrase := range append(append([]string(nil), r.phrases...), r.symptoms...) {
 			text := strings.ReplaceAll(phrase, "*", "some other words")
 			assert.Equal(t, r.reason, Reason(text, Reply{}), "phrase %q of rule %d", phrase, i)
 		}
-		for _, status := range r.statuses {
+		for _, status := range append(append([]string(nil), r.statuses...), r.providerStatuses...) {
+			status, _, _ = strings.Cut(status, "-") // the first of a range
 			text := "5" + strings.ReplaceAll(strings.TrimPrefix(status, "X"), "*", "9")
 			assert.Equal(t, r.reason, Reason(text, ParseReply(text)), "status %s of rule %d", status, i)
 		}
@@ -125,10 +152,12 @@ func TestLongReplyIsReadUpToItsLimit(t *testing.T) {
 
 func TestCategoryFollowsReason(t *testing.T) {
 	for reply, want := range map[string]Analysis{
-		"550 5.1.1 user unknown":          {Type: TypeHard, Reason: ReasonUserUnknown, Category: CategoryInvalidAddress},
-		"550 5.7.26 DMARC policy":         {Type: TypeHard, Reason: ReasonAuthFailure, Category: CategoryReputation},
-		"421 4.7.28 unusual rate of mail": {Type: TypeSoft, Reason: ReasonSpeeding, Category: CategoryFrequencyOrVolume},
-		"something no rule knows of":      {Type: TypeUnknown, Reason: ReasonUndefined, Category: CategoryUnclassified},
+		"550 5.1.1 user unknown":          {Type: TypeHard, Reason: ReasonUserUnknown, Category: CategoryInvalidAddress, Rule: `no-such-user: phrase "user unknown"`},
+		"550 5.7.26 DMARC policy":         {Type: TypeHard, Reason: ReasonAuthFailure, Category: CategoryReputation, Rule: `auth: phrase "dmarc"`},
+		"421 4.7.28 unusual rate of mail": {Type: TypeSoft, Reason: ReasonSpeeding, Category: CategoryFrequencyOrVolume, Rule: `rate: phrase "unusual rate"`},
+		"550 5.7.508 Access denied":       {Type: TypeHard, Reason: ReasonBlocked, Category: CategoryReputation, Rule: "banned: provider status X.7.508"},
+		"550 5.2.2 <x@example.com>":       {Type: TypeHard, Reason: ReasonMailboxFull, Category: CategoryMailboxUnavailable, Rule: "rfc3463: status X.2.2"},
+		"something no rule knows of":      {Type: TypeUnknown, Reason: ReasonUndefined, Category: CategoryUnclassified, Rule: "none"},
 	} {
 		assert.Equal(t, want, Analyze("", ParseReply(reply), reply), reply)
 	}

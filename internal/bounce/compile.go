@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -27,17 +28,39 @@ func statusKeyOf(subject, detail string) statusKey {
 
 var pow10 = [3]int{1, 10, 100}
 
+// Evidence kinds, from the most specific (rules.go says why this order).
+const (
+	kindUser = iota
+	kindProviderStatus
+	kindPhrase
+	kindStatus
+	kindSymptom
+	kindSubjectOrCode
+	kindNone
+)
+
+// evidence is one thing a reply can hold that decides a reason: its rank
+// (kind first, then the rule's place in the table; lower wins), the rule,
+// and how opptima.bounce.rule names it.
+type evidence struct {
+	rank  int
+	rule  int
+	label string
+}
+
 type compiledPhrase struct {
-	rule     int
+	evidence int
+	rank     int // the evidence's, kept here for the hot loop
 	segments [][]string
 }
 
 // compiledRules is the rule table prepared once: phrases indexed by their
 // first word (or two), statuses and reply codes by value, each pointing at
-// the first rule that has it.
+// the evidence that ranks first for it.
 type compiledRules struct {
 	table       []rule // the rules, and last the one that matches nothing
-	undefined   int    // its index
+	evidence    []evidence
+	none        int // the evidence of no match
 	firstWords  wordFilter
 	byFirstWord map[uint64][]compiledPhrase // by the hash of the first word, or first two
 	byStatus    map[statusKey]int
@@ -48,63 +71,120 @@ var compiled = compileRules(rules)
 
 func compileRules(table []rule) compiledRules {
 	c := compiledRules{byFirstWord: map[uint64][]compiledPhrase{}, byStatus: map[statusKey]int{}, byCode: map[int]int{}}
-	c.table = append(table[:len(table):len(table)], rule{reason: ReasonUndefined, why: "nothing above matched"})
-	c.undefined = len(table)
+	c.table = append(table[:len(table):len(table)], rule{name: "none", reason: ReasonUndefined, why: "nothing above matched"})
+	add := func(kind, rule int, label string) int {
+		c.evidence = append(c.evidence, evidence{rank: kind*len(c.table) + rule, rule: rule, label: label})
+		return len(c.evidence) - 1
+	}
+	keep := func(m map[statusKey]int, key statusKey, e int) {
+		if old, taken := m[key]; !taken || c.evidence[e].rank < c.evidence[old].rank {
+			m[key] = e
+		}
+	}
 	for i, r := range c.table {
 		category, ok := categoryOf[r.reason]
 		if !ok {
 			panic(fmt.Sprintf("bounce rule %d: unknown reason %q", i, r.reason))
 		}
 		c.table[i].category = category
-		for _, phrase := range r.phrases {
-			p := compiledPhrase{rule: i, segments: phraseSegments(phrase)}
-			first := p.segments[0]
-			key := foldHash(first[0])
-			if len(first) > 1 {
-				key = pairHash(key, foldHash(first[1]))
+		for kind, phrases := range map[int][]string{kindPhrase: r.phrases, kindSymptom: r.symptoms} {
+			what := map[int]string{kindPhrase: "phrase", kindSymptom: "symptom"}[kind]
+			for _, phrase := range phrases {
+				segments, err := phraseSegments(phrase)
+				if err != nil {
+					panic(fmt.Sprintf("bounce rule %d: %v", i, err))
+				}
+				e := add(kind, i, fmt.Sprintf("%s: %s %q", r.name, what, phrase))
+				p := compiledPhrase{evidence: e, rank: c.evidence[e].rank, segments: segments}
+				first := p.segments[0]
+				key := foldHash(first[0])
+				if len(first) > 1 {
+					key = pairHash(key, foldHash(first[1]))
+				}
+				c.firstWords.add(key)
+				c.byFirstWord[key] = append(c.byFirstWord[key], p)
 			}
-			c.firstWords.add(key)
-			c.byFirstWord[key] = append(c.byFirstWord[key], p)
+		}
+		for _, status := range r.providerStatuses {
+			for _, key := range statusKeys(i, status) {
+				keep(c.byStatus, key, add(kindProviderStatus, i, fmt.Sprintf("%s: provider status %s", r.name, status)))
+			}
 		}
 		for _, status := range r.statuses {
-			parts := strings.Split(status, ".")
-			if len(parts) != 3 || parts[0] != "X" || !isShortNumber(parts[1]) || (parts[2] != "*" && !isShortNumber(parts[2])) {
-				panic(fmt.Sprintf("bounce rule %d: status %q is not X.subject.detail", i, status))
+			kind := kindStatus
+			if strings.HasSuffix(status, ".*") {
+				kind = kindSubjectOrCode
 			}
-			key := statusKeyOf(parts[1], parts[2])
-			if _, taken := c.byStatus[key]; !taken {
-				c.byStatus[key] = i
+			for _, key := range statusKeys(i, status) {
+				keep(c.byStatus, key, add(kind, i, fmt.Sprintf("%s: status %s", r.name, status)))
 			}
 		}
 		for _, code := range r.codes {
-			if _, taken := c.byCode[code]; !taken {
-				c.byCode[code] = i
+			e := add(kindSubjectOrCode, i, fmt.Sprintf("%s: reply code %d", r.name, code))
+			if old, taken := c.byCode[code]; !taken || c.evidence[e].rank < c.evidence[old].rank {
+				c.byCode[code] = e
 			}
 		}
 	}
+	c.none = add(kindNone, len(c.table)-1, "none")
 	return c
+}
+
+// statusKeys reads "X.subject.detail", "X.subject.*" or
+// "X.subject.first-last" into the keys it stands for.
+func statusKeys(rule int, status string) []statusKey {
+	parts := strings.Split(status, ".")
+	if len(parts) != 3 || parts[0] != "X" || !isShortNumber(parts[1]) {
+		panic(fmt.Sprintf("bounce rule %d: status %q is not X.subject.detail", rule, status))
+	}
+	if parts[2] == "*" {
+		return []statusKey{statusKeyOf(parts[1], "*")}
+	}
+	first, last, isRange := strings.Cut(parts[2], "-")
+	if !isRange {
+		last = first
+	}
+	if !isShortNumber(first) || !isShortNumber(last) {
+		panic(fmt.Sprintf("bounce rule %d: status %q is not X.subject.detail", rule, status))
+	}
+	from, _ := strconv.Atoi(first)
+	to, _ := strconv.Atoi(last)
+	var keys []statusKey
+	for d := from; d <= to; d++ {
+		keys = append(keys, statusKeyOf(parts[1], strconv.Itoa(d)))
+	}
+	return keys
 }
 
 // phraseSegments splits a phrase at its "*" and each part into words, read
 // exactly as replies are read.
-func phraseSegments(phrase string) [][]string {
+func phraseSegments(phrase string) ([][]string, error) {
 	var segments [][]string
 	words := 0
 	for _, part := range strings.Split(phrase, "*") {
 		var segment []string
-		for start, end := nextWord(part, 0); start < end; start, end = nextWord(part, end) {
-			segment = append(segment, strings.ToLower(part[start:end]))
+		for from := 0; ; {
+			w := scanWord(part, from)
+			if w.start == w.end {
+				break
+			}
+			if w.numeric {
+				// Replies are read without number-only words: "rfc 5322" would be "rfc".
+				return nil, fmt.Errorf("phrase %q has a number-only word, which replies are read without", phrase)
+			}
+			segment = append(segment, strings.ToLower(part[w.start:w.end]))
+			from = w.end
 		}
 		if len(segment) == 0 {
-			panic(fmt.Sprintf("bounce phrase %q has an empty part or only numbers", phrase))
+			return nil, fmt.Errorf("phrase %q has an empty part or no word", phrase)
 		}
 		segments = append(segments, segment)
 		words += len(segment) + maxGap
 	}
 	if words-maxGap > maxPhraseWords {
-		panic(fmt.Sprintf("bounce phrase %q spans more than %d words", phrase, maxPhraseWords))
+		return nil, fmt.Errorf("phrase %q spans more than %d words", phrase, maxPhraseWords)
 	}
-	return segments
+	return segments, nil
 }
 
 // pairHash is the key of two words in a row, from their foldHash.

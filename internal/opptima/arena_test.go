@@ -55,10 +55,11 @@ func TestArenaChunkIsSizedToTheRequest(t *testing.T) {
 	assert.GreaterOrEqual(t, arena.chunk.Cap(), 300)
 }
 
-// The allocation budget of the hot path: 22 per documented bounce in a batch
-// today (36 before the arena), most of them pdata's one wrapper per
-// attribute. Allocation counts are deterministic, unlike timings, so this
-// can be a test.
+// Allocations per event are information, not a budget (CPU per event end
+// to end is what users pay; BENCHMARKS.md keeps the figures): most are
+// pdata's one wrapper per attribute, so each attribute adds one. The bound
+// only catches a gross regression, such as the arena's text no longer being
+// shared (37 per bounce without it).
 func TestAllocationsPerEvent(t *testing.T) {
 	event, err := os.ReadFile(filepath.Join(payloadDir, "smtp-bounce.json"))
 	require.NoError(t, err)
@@ -69,7 +70,7 @@ func TestAllocationsPerEvent(t *testing.T) {
 		require.NoError(t, err)
 	})
 	t.Logf("%.1f allocations per documented bounce in a batch", allocs/100)
-	assert.LessOrEqual(t, allocs/100, 25.0, "allocations per event")
+	assert.LessOrEqual(t, allocs/100, 32.0, "allocations per event")
 }
 
 // What a request costs in memory, per byte of body, once converted. pdata

@@ -9,6 +9,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/opptimaotel/opptimareceiver/internal/bounce"
 )
 
 // ServiceName is the service.name of every resource this receiver emits.
@@ -20,6 +22,9 @@ type Options struct {
 	Location *time.Location
 	// RawPayload keeps each event's original JSON in log.record.original.
 	RawPayload bool
+	// Bounce reads bounces with users' rules first; nil means the built-in
+	// rules alone.
+	Bounce *bounce.Classifier
 	// OnUnreadableTime, when set, is told the value of each timestamp that
 	// could not be read (the record then has the arrival time).
 	OnUnreadableTime func(value string)

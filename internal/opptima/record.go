@@ -31,7 +31,7 @@ const defaultWidth = 20
 // ({"event":"x"}) hold room for attributes it never fills.
 func appendRecord(opts *Options, s *scanner, rec plog.LogRecord, observed pcommon.Timestamp, width *int, outcomes *[]Outcome) error {
 	rec.SetObservedTimestamp(observed)
-	b := eventBuilder{attrs: rec.Attributes(), loc: opts.Location}
+	b := eventBuilder{attrs: rec.Attributes(), loc: opts.Location, classifier: opts.Bounce}
 	b.attrs.EnsureCapacity(cmp.Or(*width, defaultWidth))
 
 	start, members := s.pos, 0
@@ -96,8 +96,9 @@ func eventUID(s *scanner, raw []byte) string {
 // go straight into the record; the few values the event router and the
 // derived attributes need are kept aside as text.
 type eventBuilder struct {
-	attrs pcommon.Map
-	loc   *time.Location
+	attrs      pcommon.Map
+	loc        *time.Location
+	classifier *bounce.Classifier // nil: the built-in rules alone
 
 	group, kind    string // "type" and "event"
 	kindError      error  // "event" was not text
@@ -296,11 +297,12 @@ func routeEvent(b *eventBuilder, rec plog.LogRecord) {
 // soft ones WARN; a bounce that neither the status nor the reply code
 // classifies is WARN too, so that "severity >= WARN" finds every bounce.
 func finishBounce(b *eventBuilder, rec plog.LogRecord) {
-	b.bounce = bounce.Analyze(b.status, b.reply, b.responseText)
+	b.bounce = b.classifier.Analyze(b.status, b.reply, b.responseText)
 	b.isBounce = true
 	b.attrs.PutStr(attrBounceType, b.bounce.Type)
 	b.attrs.PutStr(attrBounceReason, b.bounce.Reason)
 	b.attrs.PutStr(attrBounceCategory, b.bounce.Category)
+	b.attrs.PutStr(attrBounceRule, b.bounce.Rule)
 	if b.bounce.Type == bounce.TypeHard {
 		setSeverity(rec, plog.SeverityNumberError)
 	} else {

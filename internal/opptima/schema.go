@@ -33,6 +33,7 @@ const (
 	attrBounceType     = "opptima.bounce.type"
 	attrBounceReason   = "opptima.bounce.reason"
 	attrBounceCategory = "opptima.bounce.category"
+	attrBounceRule     = "opptima.bounce.rule"
 	attrCustomHeaders  = "opptima.custom_headers"
 
 	// otherFieldPrefix names every field this receiver does not know.
@@ -76,6 +77,7 @@ var schema = []attributeDoc{
 	{attrBounceType, "status, else the reply's class", semconvNone},
 	{attrBounceReason, "response (internal/bounce)", semconvNone},
 	{attrBounceCategory, "the reason", semconvNone},
+	{attrBounceRule, "the rule that decided the reason", semconvNone},
 	{attrURLFull, "destination", semconvStable},
 	{attrGeoLat, "latitude", semconvDevelopment},
 	{attrGeoLon, "longitude", semconvDevelopment},
