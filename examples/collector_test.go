@@ -93,21 +93,28 @@ func startProcessAs(t *testing.T, bin, dir string, uid uint32, env []string, arg
 	return startCmd(t, cmd)
 }
 
-// startCmd starts cmd and stops it (SIGTERM, then SIGKILL after 10 s) when
-// the test ends.
+// startCmd starts cmd in a process group of its own and stops the group
+// (SIGTERM, then SIGKILL after 10 s) when the test ends. The kernel kills
+// the process if the test binary dies first (Pdeathsig), so no server
+// outlives a crashed or timed-out test.
 func startCmd(t *testing.T, cmd *exec.Cmd) *process {
 	t.Helper()
 	bin := cmd.Path
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.Setpgid, cmd.SysProcAttr.Pdeathsig = true, syscall.SIGKILL
 	p := &process{cmd: cmd, output: &syncBuffer{}, done: make(chan struct{})}
 	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
 	require.NoError(t, p.cmd.Start())
 	go func() { _ = p.cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() {
-		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		group := -p.cmd.Process.Pid
+		_ = syscall.Kill(group, syscall.SIGTERM)
 		select {
 		case <-p.done:
 		case <-time.After(10 * time.Second):
-			_ = p.cmd.Process.Kill()
+			_ = syscall.Kill(group, syscall.SIGKILL)
 			<-p.done
 		}
 		if t.Failed() {

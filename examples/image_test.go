@@ -2,10 +2,12 @@ package examples
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -28,6 +30,7 @@ func TestContainerImage(t *testing.T) {
 	}
 
 	var config struct {
+		Env          []string            `json:"Env"`
 		User         string              `json:"User"`
 		Entrypoint   []string            `json:"Entrypoint"`
 		Cmd          []string            `json:"Cmd"`
@@ -66,4 +69,61 @@ func TestContainerImage(t *testing.T) {
 	certs, err := os.ReadFile(filepath.Join(dir, "ca-certificates.crt"))
 	require.NoError(t, err)
 	assert.Greater(t, strings.Count(string(certs), "BEGIN CERTIFICATE"), 50, "CA certificates for TLS exporters")
+
+	runImageFilesystem(t, podman, name, config.Env)
+}
+
+// runImageFilesystem runs the image as a container would, without a
+// container runtime: its filesystem unpacked, the binary chrooted into it
+// as user 10001 with the image's environment and production.yaml. Nothing
+// else is there (no /usr/share/zoneinfo, no shell), so it checks that the
+// zone database is compiled in and that the queue directory is writable by
+// the image's user: the webhook is answered 200 only once the event is in
+// the persistent queue on disk.
+func runImageFilesystem(t *testing.T, podman, container string, imageEnv []string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("chroot needs root")
+	}
+	rootfs := t.TempDir()
+	require.NoError(t, os.Chmod(rootfs, 0o755))
+	export := exec.Command(podman, "--storage-driver", "vfs", "export", container)
+	untar := exec.Command("tar", "-x", "-p", "-C", rootfs)
+	pipe, err := export.StdoutPipe()
+	require.NoError(t, err)
+	untar.Stdin = pipe
+	require.NoError(t, untar.Start())
+	require.NoError(t, export.Run())
+	require.NoError(t, untar.Wait())
+	_, err = os.Stat(filepath.Join(rootfs, "usr", "share", "zoneinfo"))
+	require.True(t, os.IsNotExist(err), "the image has no zoneinfo files")
+	// What every container runtime mounts (memory_limiter reads the
+	// container's memory from /proc and /sys).
+	for _, m := range [][]string{{"-t", "proc", "proc", "proc"}, {"--rbind", "-o", "ro", "/sys", "sys"}} {
+		target := filepath.Join(rootfs, m[len(m)-1])
+		require.NoError(t, os.MkdirAll(target, 0o555))
+		out, err := exec.Command("mount", append(m[:len(m)-1:len(m)-1], target)...).CombinedOutput()
+		require.NoError(t, err, "mount %v: %s", m, out)
+		t.Cleanup(func() { _ = exec.Command("umount", "-R", "-l", target).Run() })
+	}
+
+	webhook, health, metrics, telemetry := freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t)
+	_, telemetryPort, _ := strings.Cut(telemetry, ":")
+	cmd := &exec.Cmd{
+		Path: "/otelcol-opptima",
+		Args: []string{"/otelcol-opptima", "--config=/etc/otelcol-opptima/config.yaml"},
+		Dir:  "/",
+		Env: append(append([]string(nil), imageEnv...),
+			"OPPTIMA_API_KEY="+testAPIKey, "LOKI_OTLP_ENDPOINT=http://127.0.0.1:1/otlp",
+			"OPPTIMA_ENDPOINT="+webhook, "HEALTH_ENDPOINT="+health, "PROMETHEUS_ENDPOINT="+metrics,
+			"TELEMETRY_HOST=127.0.0.1", "TELEMETRY_PORT="+telemetryPort),
+		SysProcAttr: &syscall.SysProcAttr{Chroot: rootfs, Credential: &syscall.Credential{Uid: 10001, Gid: 10001}},
+	}
+	p := startCmd(t, cmd)
+	p.waitHTTP(t, "http://"+health+"/")
+	col := &collector{process: p, webhook: "http://" + webhook + "/opptima"}
+	require.Equal(t, http.StatusOK, col.post(t, payload(t, "smtp-bounce.json")), "the event went into the queue on disk")
+	entries, err := os.ReadDir(filepath.Join(rootfs, "var", "lib", "otelcol", "queue"))
+	require.NoError(t, err)
+	assert.NotEmpty(t, entries, "the queue's files, written as 10001")
 }

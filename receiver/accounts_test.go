@@ -2,7 +2,10 @@ package opptimareceiver
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -67,4 +70,33 @@ func TestNoAccountsNoAccountAttribute(t *testing.T) {
 	require.Equal(t, http.StatusOK, postWithKey(t, url, testKey, fixture(t, "smtp-bounce.json")))
 	attrs := sink.AllLogs()[0].ResourceLogs().At(0).Resource().Attributes()
 	assert.Equal(t, map[string]any{"service.name": "opptima"}, attrs.AsRaw())
+}
+
+// TestEveryKeyIsComparedOnEveryRequest: whichever key a request carries
+// (the first, the last, an account's, none that is configured), every
+// configured key is compared, in constant time, so that neither whether a
+// key matched nor which one shows in the timing. An early exit would make
+// fewer comparisons for a key near the front.
+func TestEveryKeyIsComparedOnEveryRequest(t *testing.T) {
+	var compared atomic.Int64
+	compareDigests = func(x, y []byte) int {
+		compared.Add(1)
+		return subtle.ConstantTimeCompare(x, y)
+	}
+	t.Cleanup(func() { compareDigests = subtle.ConstantTimeCompare })
+	url := startServer(t, consumertest.NewNop(), func(cfg *Config) {
+		cfg.APIKeys = []configopaque.String{"first-key-0001", "second-key-0002"}
+		cfg.Accounts = []AccountConfig{{Name: "tienda", APIKeys: []configopaque.String{"account-key-0003", "last-key-0004"}}}
+	})
+	for key, want := range map[string]int{"first-key-0001": 200, "last-key-0004": 200, "account-key-0003": 200, "not-a-key": 401} {
+		compared.Store(0)
+		req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(`{"event":"bounce"}`))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, want, resp.StatusCode, key)
+		assert.Equal(t, int64(4), compared.Load(), "every configured key compared for %s", key)
+	}
 }
