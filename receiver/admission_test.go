@@ -159,3 +159,19 @@ func eventually(t *testing.T, cond func() bool) {
 		}
 	}
 }
+
+// TestReadBodyWhateverItAnnounces: the length a request announces only
+// sizes the buffer: a body longer than announced (decompressed) is read
+// whole, one shorter is not padded, and an announcement past the limit
+// allocates nothing up front.
+func TestReadBodyWhateverItAnnounces(t *testing.T) {
+	body := bytes.Repeat([]byte("x"), 10_000)
+	for _, announced := range []int64{-1, 0, 100, 10_000, 20_000, 1 << 40} {
+		got, err := readBody(bytes.NewReader(body), announced, 1<<20)
+		require.NoError(t, err)
+		assert.Equal(t, body, got, "announced %d", announced)
+		if announced == 10_000 {
+			assert.Equal(t, 10_000+bytes.MinRead, cap(got), "one buffer of the announced size")
+		}
+	}
+}
