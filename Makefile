@@ -59,11 +59,15 @@ image: $(OTELCOL) container-tools
 	cp /etc/ssl/certs/ca-certificates.crt $(IMAGE_CONTEXT)/ca-certificates.crt
 	cp examples/production.yaml $(IMAGE_CONTEXT)/config.yaml
 	if command -v podman >/dev/null 2>&1; then podman --storage-driver vfs build --isolation chroot -f Containerfile -t $(IMAGE) $(IMAGE_CONTEXT); \
-	else docker build -f Containerfile -t $(IMAGE) $(IMAGE_CONTEXT); fi
+	elif docker info >/dev/null 2>&1; then docker build -f Containerfile -t $(IMAGE) $(IMAGE_CONTEXT); \
+	else echo "make image needs podman (apt-get install podman) or a running docker daemon" >&2; exit 1; fi
 
 ## container-tools: podman, HAProxy and CA certificates from Debian when missing
+# The image tests drive podman (its vfs storage needs no daemon), so make
+# test installs it even where docker is there; `make image` alone uses
+# docker when podman is absent.
 container-tools:
-	@{ command -v docker >/dev/null 2>&1 || command -v podman >/dev/null 2>&1; } && command -v haproxy >/dev/null 2>&1 \
+	@command -v podman >/dev/null 2>&1 && command -v haproxy >/dev/null 2>&1 \
 	  && [ -f /etc/ssl/certs/ca-certificates.crt ] || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
