@@ -14,15 +14,14 @@ import (
 // which only decodes and maps nothing. BENCHMARKS.md has the figures; the
 // target is a time ratio of at most 1.0.
 //
-// Allocations per event that remain (TestAllocationsPerEvent holds the
-// budget; BENCHMARKS.md has the count), and why:
+// Allocations per event are information (BENCHMARKS.md has the count), and
+// they are:
 //   - the log record and its attribute slice (pdata): the output itself;
 //   - one value wrapper per attribute: pdata allocates it inside Put*, with
 //     no way around it from outside;
 //   - the body line (label + detail, one concatenation);
-//   - a share of an arena chunk: attribute values, nested keys and the uid's
-//     hex are copied into chunks shared by the request (arena.go) rather
-//     than allocated one by one.
+//   - one copy per string value, nested key and uid: the logs must not
+//     alias the body.
 // Everything else (the scanner, field lookup, bounce classification,
 // timestamps) allocates nothing.
 

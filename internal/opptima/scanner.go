@@ -19,12 +19,12 @@ type scanner struct {
 	pos   int
 	depth int
 	err   error
-	arena textArena
 }
 
-// str copies raw, a part of the body just read, into a string.
+// str copies raw, a part of the body just read, into a string: the logs
+// must not alias the body, which the HTTP server reuses.
 func (s *scanner) str(raw []byte) string {
-	return s.arena.copyOf(raw, len(raw)+len(s.data)-s.pos)
+	return string(raw)
 }
 
 // maxDepth bounds nesting, so a hostile body cannot exhaust the stack.

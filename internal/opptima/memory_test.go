@@ -33,33 +33,11 @@ func TestLogsDoNotAliasTheBody(t *testing.T) {
 	require.NoError(t, plogtest.CompareLogs(want, logs))
 }
 
-// Strings handed out earlier stay as they were while later ones fill the
-// chunk, spill into new chunks, or are too long to share one.
-func TestArenaStringsNeverChange(t *testing.T) {
-	var arena textArena
-	var want, got []string
-	for i := range 2000 {
-		value := strings.Repeat(string(rune('a'+i%26)), 1+i%(2*maxArenaValue))
-		want = append(want, value)
-		got = append(got, arena.copyOf([]byte(value), 64))
-	}
-	assert.Equal(t, want, got)
-	assert.Empty(t, arena.copyOf(nil, 10))
-}
-
-// A one-event request gets a chunk sized to its body, not a whole chunk.
-func TestArenaChunkIsSizedToTheRequest(t *testing.T) {
-	var arena textArena
-	arena.copyOf([]byte("bounce"), 300)
-	assert.Less(t, arena.chunk.Cap(), arenaChunkSize)
-	assert.GreaterOrEqual(t, arena.chunk.Cap(), 300)
-}
-
 // Allocations per event are information, not a budget (CPU per event end
 // to end is what users pay; BENCHMARKS.md keeps the figures): most are
-// pdata's one wrapper per attribute, so each attribute adds one. The bound
-// only catches a gross regression, such as the arena's text no longer being
-// shared (37 per bounce without it).
+// pdata's one wrapper per attribute and one copy per string value, so each
+// attribute adds one or two. The bound only catches a gross regression
+// (38 per documented bounce when it was written).
 func TestAllocationsPerEvent(t *testing.T) {
 	event, err := os.ReadFile(filepath.Join(payloadDir, "smtp-bounce.json"))
 	require.NoError(t, err)
@@ -70,7 +48,7 @@ func TestAllocationsPerEvent(t *testing.T) {
 		require.NoError(t, err)
 	})
 	t.Logf("%.1f allocations per documented bounce in a batch", allocs/100)
-	assert.LessOrEqual(t, allocs/100, 32.0, "allocations per event")
+	assert.LessOrEqual(t, allocs/100, 45.0, "allocations per event")
 }
 
 // What a request costs in memory, per byte of body, once converted. pdata
