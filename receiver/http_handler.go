@@ -22,10 +22,6 @@ import (
 
 const dataFormat = "opptima_json"
 
-// attrAccount names the Opptima account whose key a request carried, on
-// its resource, when the key is one of an account's.
-const attrAccount = "opptima.account"
-
 // webhookHandler implements the HTTP contract of the webhook: POST only,
 // bearer key, JSON body, all or nothing, and 200 only once the pipeline has
 // taken every event of the request. The events of a request answered 200
@@ -111,7 +107,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	if account != "" {
-		logs.ResourceLogs().At(0).Resource().Attributes().PutStr(attrAccount, account)
+		logs.ResourceLogs().At(0).Resource().Attributes().PutStr(opptima.AttrAccount, account)
 	}
 
 	count := logs.LogRecordCount()

@@ -16,20 +16,12 @@ import (
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
 )
 
-// The metric and its attributes: the same names as the log attributes they
-// summarise, so a query can go from one to the other.
+// The metric. Its attributes are the log attributes it summarises
+// (opptima.CounterDimensions), so a query can go from one to the other.
 const (
 	MetricName        = "opptima.events"
 	metricUnit        = "{event}"
 	metricDescription = "Opptima events acknowledged by the receiver (answered 200), by account, kind, group, bounce type, reason and category, and recipient domain."
-
-	AttrEvent          = "opptima.event"
-	AttrType           = "opptima.type"
-	AttrBounceType     = "opptima.bounce.type"
-	AttrBounceReason   = "opptima.bounce.reason"
-	AttrBounceCategory = "opptima.bounce.category"
-	AttrDomain         = "email.to.domain"
-	AttrAccount        = "opptima.account"
 
 	// Other is the value of every event kind, group and domain the
 	// counters do not name on their own.
@@ -173,16 +165,16 @@ func (c *Counter) Metrics(now time.Time, final bool, scopeName, scopeVersion str
 		dp.SetIntValue(int64(p.count))
 		attrs := dp.Attributes()
 		if p.series.account != "" {
-			attrs.PutStr(AttrAccount, p.series.account)
+			attrs.PutStr(opptima.AttrAccount, p.series.account)
 		}
-		attrs.PutStr(AttrEvent, p.series.event)
-		attrs.PutStr(AttrType, p.series.group)
+		attrs.PutStr(opptima.AttrEvent, p.series.event)
+		attrs.PutStr(opptima.AttrType, p.series.group)
 		if p.series.bounceType != "" {
-			attrs.PutStr(AttrBounceType, p.series.bounceType)
-			attrs.PutStr(AttrBounceReason, p.series.bounceReason)
-			attrs.PutStr(AttrBounceCategory, p.series.bounceCategory)
+			attrs.PutStr(opptima.AttrBounceType, p.series.bounceType)
+			attrs.PutStr(opptima.AttrBounceReason, p.series.bounceReason)
+			attrs.PutStr(opptima.AttrBounceCategory, p.series.bounceCategory)
 		}
-		attrs.PutStr(AttrDomain, p.series.domain)
+		attrs.PutStr(opptima.AttrToDomain, p.series.domain)
 	}
 	return md
 }

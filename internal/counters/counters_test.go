@@ -21,6 +21,11 @@ func bounceTo(domain, reason, category string) opptima.Outcome {
 	return opptima.Outcome{Event: "bounce", Type: "SMTP", Domain: domain, Bounce: true, BounceType: "hard", BounceReason: reason, BounceCategory: category}
 }
 
+// keyOrder is the order of the attributes in the keys the tests write:
+// the schema's counter dimensions (TestEveryDimensionIsEmitted).
+var keyOrder = []string{opptima.AttrAccount, opptima.AttrEvent, opptima.AttrType, opptima.AttrBounceType,
+	opptima.AttrBounceReason, opptima.AttrBounceCategory, opptima.AttrToDomain}
+
 // points returns each point's value by its attributes, "k=v,k=v".
 func points(t *testing.T, md pmetric.Metrics) map[string]int64 {
 	t.Helper()
@@ -35,7 +40,7 @@ func points(t *testing.T, md pmetric.Metrics) map[string]int64 {
 		dp := m.Sum().DataPoints().At(i)
 		assert.Equal(t, started.UnixNano(), dp.StartTimestamp().AsTime().UnixNano(), "every point starts at the receiver's start")
 		key := ""
-		for _, name := range []string{AttrAccount, AttrEvent, AttrType, AttrBounceType, AttrBounceReason, AttrBounceCategory, AttrDomain} {
+		for _, name := range keyOrder {
 			if v, ok := dp.Attributes().Get(name); ok {
 				key += name + "=" + v.Str() + ","
 			}
@@ -44,6 +49,21 @@ func points(t *testing.T, md pmetric.Metrics) map[string]int64 {
 		out[key] = dp.IntValue()
 	}
 	return out
+}
+
+// TestEveryDimensionIsEmitted: a bounce from an account carries exactly the
+// schema's counter dimensions (opptima.CounterDimensions), so adding one
+// there and not here, or here and not there, fails.
+func TestEveryDimensionIsEmitted(t *testing.T) {
+	c := New([]string{"gmail.com"}, started)
+	c.Add("tienda", []opptima.Outcome{bounceTo("gmail.com", "blocked", "reputation")})
+	dp := c.Metrics(started, true, "scope", "v").ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Sum().DataPoints().At(0)
+	var emitted []string
+	for name := range dp.Attributes().All() {
+		emitted = append(emitted, name)
+	}
+	assert.ElementsMatch(t, opptima.CounterDimensions(), emitted)
+	assert.ElementsMatch(t, opptima.CounterDimensions(), keyOrder)
 }
 
 func TestCountsBySeries(t *testing.T) {

@@ -94,12 +94,12 @@ func TestDuplicateKeysKeepEveryValue(t *testing.T) {
 	want := map[string]string{
 		attrStatus:            "Rebote suave", // the first value keeps the attribute
 		"opptima.status_2":    "Rebote duro",  // the second is kept too
-		attrToAddress:         "a@b.co",
+		AttrToAddress:         "a@b.co",
 		"opptima.to":          "c@d.co",
 		"opptima.timestamp_2": "2021-01-01 00:00:00",
-		attrEvent:             "bounce",
+		AttrEvent:             "bounce",
 		"opptima.event_2":     "sent",
-		attrBounceType:        bounce.TypeSoft,
+		AttrBounceType:        bounce.TypeSoft,
 	}
 	for key, value := range want {
 		got, ok := rec.Attributes().Get(key)
@@ -175,7 +175,7 @@ func TestStringEscapes(t *testing.T) {
 	attrs := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes()
 	subject, _ := attrs.Get(attrSubject)
 	assert.Equal(t, "café \"quoted\" \\ / \n\t 🚀 lone \uFFFD end", subject.Str())
-	to, _ := attrs.Get(attrToAddress)
+	to, _ := attrs.Get(AttrToAddress)
 	assert.Equal(t, "a@b.co", to.Str())
 }
 

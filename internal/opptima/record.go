@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -20,10 +18,11 @@ import (
 const defaultWidth = 20
 
 // appendRecord is one event's whole path: it reads the event's fields into
-// an eventBuilder (the field readers below, chosen by the table in
+// an eventBuilder (the readers of fields.go, chosen by the table in
 // schema.go), then finishes the record: time, event name, SMTP reply,
-// severity and body by kind, uid. It reads one event object into rec. A syntax error is left in
-// s.err for the caller; a well-formed object that is not an event is an error.
+// severity and body by kind, uid. It reads one event object into rec. A
+// syntax error is left in s.err for the caller; a well-formed object that
+// is not an event is an error.
 //
 // width carries the attribute count of the request's previous event (0 for
 // the first) to size this one, and is updated: a batch is usually of one
@@ -117,107 +116,6 @@ type eventBuilder struct {
 	names          keyNames
 }
 
-// readField maps one field. When its attribute is already filled (the same
-// key sent twice, or both to and email), the first value keeps the
-// attribute and this one is kept under its own name: nothing is dropped.
-func readField(b *eventBuilder, s *scanner, name []byte) {
-	field, ok := knownFields[string(name)] // no allocation for the lookup
-	if !ok || b.claimed(field.key) {
-		readOtherField(b, s, name)
-		return
-	}
-	field.read(b, s, name)
-}
-
-// readOtherField keeps a field this receiver does not know, JSON type and
-// all, as opptima.<snake_case name>.
-func readOtherField(b *eventBuilder, s *scanner, name []byte) {
-	readValue(s, b.names.put(b.attrs, otherFieldKey(name), reservedNames))
-}
-
-// keepAs maps a field to key with its JSON type kept.
-func keepAs(key string) knownField {
-	return knownField{key, func(b *eventBuilder, s *scanner, _ []byte) { readValue(s, b.attrs.PutEmpty(key)) }}
-}
-
-// keepAsText maps an id-like field to a string attribute whatever its JSON
-// type (relid is 123 on some pages and "123" on others).
-func keepAsText(key string) knownField {
-	return knownField{key, func(b *eventBuilder, s *scanner, _ []byte) { b.putText(key, s) }}
-}
-
-// readEventKind reads the event's kind, which names the record: it must be
-// text, and a sender that sends anything else is told what to send.
-func readEventKind(b *eventBuilder, s *scanner, _ []byte) {
-	if c := s.next(); c != '"' {
-		b.kindError = fmt.Errorf(`"event" is %s, not text: send the event's kind, such as "bounce" or "delivered"`, kindName(c))
-		s.skip()
-		return
-	}
-	b.kind = b.putText(attrEvent, s)
-}
-
-func readRecipient(b *eventBuilder, s *scanner, _ []byte) {
-	b.recipient = b.putValue(attrToAddress, s)
-	if domain := recipientDomain(b.recipient); domain != "" {
-		b.attrs.PutStr(attrToDomain, domain)
-		b.domain = domain
-	}
-}
-
-// readResponse keeps a text reply as sent and an array or object (certified
-// emails) as compact JSON, since backends index one string best.
-func readResponse(b *eventBuilder, s *scanner, _ []byte) {
-	if s.next() == '"' {
-		b.response = s.str(s.stringBytes())
-		b.responseText = b.response
-		b.attrs.PutStr(attrResponse, b.response)
-		return
-	}
-	b.responseText = b.putText(attrResponse, s)
-}
-
-// readCustomHeaders flattens the headers object into one attribute per
-// header.
-func readCustomHeaders(b *eventBuilder, s *scanner, name []byte) {
-	if s.next() != '{' {
-		readOtherField(b, s, name)
-		return
-	}
-	members := 0
-	for header, ok := s.member(true); ok && s.admitMember(&members); header, ok = s.member(false) {
-		readValue(s, b.names.put(b.attrs, customHeaderKey(header), nil))
-	}
-}
-
-// readTimestamp sets the record time from the event's timestamp: text in
-// Opptima's wall time or a near form, or epoch seconds or milliseconds as a
-// number. A value it cannot read is kept in opptima.timestamp, JSON type
-// and all, and the record gets the arrival time (appendRecord); the event
-// is still accepted.
-func readTimestamp(b *eventBuilder, s *scanner, _ []byte) {
-	if s.next() == '"' {
-		text := s.stringBytes()
-		if t, ok := parseTimestamp(text, b.loc); ok {
-			b.timestamp, b.hasTimestamp = t, true
-			return
-		}
-		b.attrs.PutStr(attrTimestamp, string(text))
-		b.unreadableTime = true
-		return
-	}
-	v := b.attrs.PutEmpty(attrTimestamp)
-	readValue(s, v)
-	if v.Type() == pcommon.ValueTypeInt || v.Type() == pcommon.ValueTypeDouble {
-		if t, ok := parseEpoch(v.AsString()); ok {
-			b.attrs.Remove(attrTimestamp)
-			b.timestamp, b.hasTimestamp = t.UTC(), true
-			return
-		}
-	}
-	b.unreadableTime = true
-}
-
 // outcome is what the counters need of this event, once it is finished.
 func (b *eventBuilder) outcome() Outcome {
 	return Outcome{
@@ -259,19 +157,6 @@ func (b *eventBuilder) claimed(key string) bool {
 	return ok
 }
 
-// recipientDomain returns the lower-cased domain of an address such as
-// "user@Example.COM" or "Name <user@example.com>", or "" when it has none.
-func recipientDomain(address string) string {
-	if open := strings.LastIndexByte(address, '<'); open >= 0 {
-		address = strings.TrimSuffix(address[open+1:], ">")
-	}
-	at := strings.LastIndexByte(address, '@')
-	if at < 0 {
-		return ""
-	}
-	return strings.ToLower(strings.TrimSpace(address[at+1:]))
-}
-
 // kindHandler finishes a record once all fields are read: severity, the
 // one-line body, and any attribute that only makes sense for that kind.
 type kindHandler func(b *eventBuilder, rec plog.LogRecord)
@@ -299,9 +184,9 @@ func routeEvent(b *eventBuilder, rec plog.LogRecord) {
 func finishBounce(b *eventBuilder, rec plog.LogRecord) {
 	b.bounce = b.classifier.Analyze(b.status, b.reply, b.responseText)
 	b.isBounce = true
-	b.attrs.PutStr(attrBounceType, b.bounce.Type)
-	b.attrs.PutStr(attrBounceReason, b.bounce.Reason)
-	b.attrs.PutStr(attrBounceCategory, b.bounce.Category)
+	b.attrs.PutStr(AttrBounceType, b.bounce.Type)
+	b.attrs.PutStr(AttrBounceReason, b.bounce.Reason)
+	b.attrs.PutStr(AttrBounceCategory, b.bounce.Category)
 	b.attrs.PutStr(attrBounceRule, b.bounce.Rule)
 	if b.bounce.Type == bounce.TypeHard {
 		setSeverity(rec, plog.SeverityNumberError)

@@ -1,10 +1,12 @@
 package opptima
 
+import "strings"
+
 // Attribute names are this receiver's public API: the README lists them all.
 // Semantic-convention names are used where one fits.
 const (
-	attrToAddress      = "email.to.address"
-	attrToDomain       = "email.to.domain"
+	AttrToAddress      = "email.to.address"
+	AttrToDomain       = "email.to.domain"
 	attrFromAddress    = "email.from.address"
 	attrSubject        = "email.subject"
 	attrMessageID      = "email.message_id"
@@ -19,8 +21,8 @@ const (
 	attrSMTPCode       = "smtp.response.code"
 	attrSMTPEnhanced   = "smtp.response.enhanced_status_code"
 
-	attrType           = "opptima.type"
-	attrEvent          = "opptima.event"
+	AttrType           = "opptima.type"
+	AttrEvent          = "opptima.event"
 	attrRelID          = "opptima.relid"
 	attrCampaignID     = "opptima.campaign.id"
 	attrCampaignName   = "opptima.campaign.name"
@@ -30,11 +32,15 @@ const (
 	attrResponse       = "opptima.response"
 	attrCertified      = "opptima.certified"
 	attrTimestamp      = "opptima.timestamp"
-	attrBounceType     = "opptima.bounce.type"
-	attrBounceReason   = "opptima.bounce.reason"
-	attrBounceCategory = "opptima.bounce.category"
+	AttrBounceType     = "opptima.bounce.type"
+	AttrBounceReason   = "opptima.bounce.reason"
+	AttrBounceCategory = "opptima.bounce.category"
 	attrBounceRule     = "opptima.bounce.rule"
 	attrCustomHeaders  = "opptima.custom_headers"
+
+	// AttrAccount is on the resource: the configured account whose key
+	// the request carried (the receiver sets it).
+	AttrAccount = "opptima.account"
 
 	// otherFieldPrefix names every field this receiver does not know.
 	otherFieldPrefix = "opptima."
@@ -47,53 +53,93 @@ const (
 	semconvNone        = "none: ours" // no convention covers it
 )
 
-// attributeDoc says where an attribute comes from, as githubreceiver's
-// model.go does. The README's attribute table lists the same names
-// (TestReadmeListsTheSchema).
-type attributeDoc struct {
-	name, from, semconv string
+// attribute is one row of the schema: the attribute's name, the payload
+// fields read into it and how, where it comes from in words (the README's
+// attribute table lists exactly these names: TestReadmeListsTheSchema), its
+// semantic-convention status, and whether the opptima.events counter
+// carries it. Everything else is derived from this table: the known fields,
+// the names an unknown field must not take, the counter's dimensions.
+type attribute struct {
+	name    string
+	fields  []string                     // payload fields read into it; none when derived
+	read    func(key string) fieldReader // how they are read, given the name
+	from    string
+	semconv string
+	counted bool
 }
 
-var schema = []attributeDoc{
-	{attrToAddress, "to, or email (click events)", semconvNone},
-	{attrToDomain, "the recipient's domain, lower-cased", semconvNone},
-	{attrFromAddress, "sender", semconvNone},
-	{attrSubject, "subject", semconvNone},
-	{attrMessageID, "msgid", semconvNone},
-	{attrClientAddress, "ip", semconvStable},
-	{attrType, "type", semconvNone},
-	{attrEvent, "event", semconvNone},
-	{attrRelID, "relid", semconvNone},
-	{attrCampaignID, "campid", semconvNone},
-	{attrCampaignName, "campaignName", semconvNone},
-	{attrContactID, "contactid or contactId", semconvNone},
-	{attrOrigin, "origin", semconvNone},
-	{attrStatus, "status", semconvNone},
-	{attrResponse, "response", semconvNone},
-	{attrCertified, "certifiedEmail", semconvNone},
-	{attrCustomHeaders + ".<name>", "each entry of custom_headers", semconvNone},
-	{attrSMTPCode, "response: its reply code", semconvNone},
-	{attrSMTPEnhanced, "response: its enhanced status code", semconvNone},
-	{attrBounceType, "status, else the reply's class", semconvNone},
-	{attrBounceReason, "response (internal/bounce)", semconvNone},
-	{attrBounceCategory, "the reason", semconvNone},
-	{attrBounceRule, "the rule that decided the reason", semconvNone},
-	{attrURLFull, "destination", semconvStable},
-	{attrGeoLat, "latitude", semconvDevelopment},
-	{attrGeoLon, "longitude", semconvDevelopment},
-	{attrGeoLocality, "cityName", semconvDevelopment},
-	{attrUserAgentName, "browser", semconvDevelopment},
-	{attrTimestamp, "timestamp, when it cannot be read", semconvNone},
-	{attrRecordUID, "the event's bytes (SHA-256)", semconvDevelopment},
-	{attrRecordOriginal, "the event's JSON, with raw_payload", semconvDevelopment},
+var schema = []attribute{
+	{name: AttrToAddress, fields: []string{"to", "email"}, read: by(readRecipient), from: "to, or email (click events)", semconv: semconvNone},
+	{name: AttrToDomain, from: "the recipient's domain, lower-cased", semconv: semconvNone, counted: true},
+	{name: attrFromAddress, fields: []string{"sender"}, read: kept, from: "sender", semconv: semconvNone},
+	{name: attrSubject, fields: []string{"subject"}, read: kept, from: "subject", semconv: semconvNone},
+	{name: attrMessageID, fields: []string{"msgid"}, read: kept, from: "msgid", semconv: semconvNone},
+	{name: attrClientAddress, fields: []string{"ip"}, read: kept, from: "ip", semconv: semconvStable},
+	{name: AttrType, fields: []string{"type"}, read: by(readGroup), from: "type", semconv: semconvNone, counted: true},
+	{name: AttrEvent, fields: []string{"event"}, read: by(readEventKind), from: "event", semconv: semconvNone, counted: true},
+	{name: attrRelID, fields: []string{"relid"}, read: asText, from: "relid", semconv: semconvNone},
+	{name: attrCampaignID, fields: []string{"campid"}, read: asText, from: "campid", semconv: semconvNone},
+	{name: attrCampaignName, fields: []string{"campaignName"}, read: asText, from: "campaignName", semconv: semconvNone},
+	{name: attrContactID, fields: []string{"contactid", "contactId"}, read: asText, from: "contactid or contactId", semconv: semconvNone},
+	{name: attrOrigin, fields: []string{"origin"}, read: kept, from: "origin", semconv: semconvNone},
+	{name: attrStatus, fields: []string{"status"}, read: by(readStatus), from: "status", semconv: semconvNone},
+	{name: attrResponse, fields: []string{"response"}, read: by(readResponse), from: "response", semconv: semconvNone},
+	{name: attrCertified, fields: []string{"certifiedEmail"}, read: kept, from: "certifiedEmail", semconv: semconvNone},
+	{name: attrCustomHeaders + ".<name>", fields: []string{"custom_headers"}, read: by(readCustomHeaders), from: "each entry of custom_headers", semconv: semconvNone},
+	{name: attrSMTPCode, from: "response: its reply code", semconv: semconvNone},
+	{name: attrSMTPEnhanced, from: "response: its enhanced status code", semconv: semconvNone},
+	{name: AttrBounceType, from: "status, else the reply's class", semconv: semconvNone, counted: true},
+	{name: AttrBounceReason, from: "response (internal/bounce)", semconv: semconvNone, counted: true},
+	{name: AttrBounceCategory, from: "the reason", semconv: semconvNone, counted: true},
+	{name: attrBounceRule, from: "the rule that decided the reason", semconv: semconvNone},
+	{name: attrURLFull, fields: []string{"destination"}, read: by(readDestination), from: "destination", semconv: semconvStable},
+	{name: attrGeoLat, fields: []string{"latitude"}, read: kept, from: "latitude", semconv: semconvDevelopment},
+	{name: attrGeoLon, fields: []string{"longitude"}, read: kept, from: "longitude", semconv: semconvDevelopment},
+	{name: attrGeoLocality, fields: []string{"cityName"}, read: kept, from: "cityName", semconv: semconvDevelopment},
+	{name: attrUserAgentName, fields: []string{"browser"}, read: kept, from: "browser", semconv: semconvDevelopment},
+	{name: attrTimestamp, fields: []string{"timestamp"}, read: by(readTimestamp), from: "timestamp, when it cannot be read", semconv: semconvNone},
+	{name: attrRecordUID, from: "the event's bytes (SHA-256)", semconv: semconvDevelopment},
+	{name: attrRecordOriginal, from: "the event's JSON, with raw_payload", semconv: semconvDevelopment},
+	{name: AttrAccount, from: "the account whose key the request carried (resource attribute)", semconv: semconvNone, counted: true},
 }
 
-// reservedNames are the opptima.* names known fields map to; an unknown field
-// whose snake_case name would land on one of them gets a numbered suffix, so
-// neither value is lost.
-var reservedNames = map[string]bool{
-	attrType: true, attrEvent: true, attrRelID: true, attrOrigin: true,
-	attrStatus: true, attrResponse: true, attrCertified: true, attrTimestamp: true,
+// knownFields lists every field Opptima documents; any other field goes
+// through readOtherField, so nothing is ever dropped. reservedNames are
+// the opptima.<name> attributes that known fields fill: an unknown field
+// whose snake_case name would land on one of them gets a numbered suffix,
+// so neither value is lost (a snake_case name has no dot, so names with one
+// cannot collide). Both come from the schema, in init: a reader refers to
+// reservedNames, which a variable's initializer could not refer back to.
+var (
+	knownFields   = map[string]knownField{}
+	reservedNames = map[string]bool{}
+)
+
+func init() {
+	for _, a := range schema {
+		for _, field := range a.fields {
+			key := a.name
+			if strings.Contains(key, "<") {
+				key = "" // one attribute per entry, never claimed as a whole
+			}
+			knownFields[field] = knownField{key: key, read: a.read(a.name)}
+		}
+		if rest, ok := strings.CutPrefix(a.name, otherFieldPrefix); ok && len(a.fields) > 0 && !strings.Contains(rest, ".") {
+			reservedNames[a.name] = true
+		}
+	}
+}
+
+// CounterDimensions are the attributes the opptima.events counter carries,
+// in the schema's order.
+func CounterDimensions() []string {
+	var names []string
+	for _, a := range schema {
+		if a.counted {
+			names = append(names, a.name)
+		}
+	}
+	return names
 }
 
 // fieldReader maps one payload field onto the record.
@@ -103,33 +149,4 @@ type fieldReader func(b *eventBuilder, s *scanner, name []byte)
 type knownField struct {
 	key  string
 	read fieldReader
-}
-
-// knownFields lists every field Opptima documents. Any other field goes
-// through readOtherField, so nothing is ever dropped.
-var knownFields = map[string]knownField{
-	"type":           {attrType, func(b *eventBuilder, s *scanner, _ []byte) { b.group = b.putText(attrType, s) }},
-	"event":          {attrEvent, readEventKind},
-	"status":         {attrStatus, func(b *eventBuilder, s *scanner, _ []byte) { b.status = b.putValue(attrStatus, s) }},
-	"to":             {attrToAddress, readRecipient},
-	"email":          {attrToAddress, readRecipient},
-	"sender":         keepAs(attrFromAddress),
-	"subject":        keepAs(attrSubject),
-	"msgid":          keepAs(attrMessageID),
-	"ip":             keepAs(attrClientAddress),
-	"origin":         keepAs(attrOrigin),
-	"certifiedEmail": keepAs(attrCertified),
-	"relid":          keepAsText(attrRelID),
-	"campid":         keepAsText(attrCampaignID),
-	"campaignName":   keepAsText(attrCampaignName),
-	"contactid":      keepAsText(attrContactID),
-	"contactId":      keepAsText(attrContactID),
-	"response":       {attrResponse, readResponse},
-	"custom_headers": {"", readCustomHeaders},
-	"timestamp":      {attrTimestamp, readTimestamp},
-	"destination":    {attrURLFull, func(b *eventBuilder, s *scanner, _ []byte) { b.destination = b.putValue(attrURLFull, s) }},
-	"latitude":       keepAs(attrGeoLat),
-	"longitude":      keepAs(attrGeoLon),
-	"cityName":       keepAs(attrGeoLocality),
-	"browser":        keepAs(attrUserAgentName),
 }

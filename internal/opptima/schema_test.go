@@ -48,3 +48,22 @@ func TestReadmeListsTheSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestDerivedFromTheSchema: the fields and reserved names derived from the
+// schema are the documented ones.
+func TestDerivedFromTheSchema(t *testing.T) {
+	var fields []string
+	for field := range knownFields {
+		fields = append(fields, field)
+	}
+	assert.ElementsMatch(t, []string{"to", "email", "sender", "subject", "msgid", "ip", "type", "event", "relid", "campid",
+		"campaignName", "contactid", "contactId", "origin", "status", "response", "certifiedEmail", "custom_headers",
+		"destination", "latitude", "longitude", "cityName", "browser", "timestamp"}, fields)
+	var reserved []string
+	for name := range reservedNames {
+		reserved = append(reserved, name)
+	}
+	assert.ElementsMatch(t, []string{"opptima.type", "opptima.event", "opptima.relid", "opptima.origin", "opptima.status",
+		"opptima.response", "opptima.certified", "opptima.timestamp"}, reserved)
+	assert.Equal(t, "", knownFields["custom_headers"].key, "one attribute per header, never claimed as a whole")
+}
