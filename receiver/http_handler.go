@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/consumer"
@@ -96,12 +95,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		reserved = size
 	}
 
-	var outcomes *[]opptima.Outcome
-	if h.counter != nil {
-		outcomes = outcomeBuffers.Get().(*[]opptima.Outcome)
-		defer putOutcomes(outcomes)
-	}
-	logs, err := h.converter.Convert(body, arrived, outcomes)
+	logs, err := h.converter.ToLogs(body, arrived)
 	if err != nil {
 		h.refuse(w, req, http.StatusBadRequest, err.Error())
 		return
@@ -110,6 +104,12 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		logs.ResourceLogs().At(0).Resource().Attributes().PutStr(opptima.AttrAccount, account)
 	}
 
+	// The counts are read from the records before they go: the pipeline
+	// owns them after ConsumeLogs.
+	var tally counters.Tally
+	if h.counter != nil {
+		tally = h.counter.Tally(logs)
+	}
 	count := logs.LogRecordCount()
 	if h.next != nil {
 		ctx := h.obsreport.StartLogsOp(req.Context())
@@ -124,8 +124,8 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 	}
-	if outcomes != nil {
-		h.counter.Add(account, *outcomes)
+	if h.counter != nil {
+		h.counter.Commit(tally)
 	}
 	writeAccepted(w, count)
 }
@@ -153,21 +153,6 @@ func writeAccepted(w http.ResponseWriter, n int) {
 		Accepted int `json:"accepted"`
 	}{n})
 }
-
-// Outcomes are collected per request into pooled slices, and counted once
-// the request is acknowledged.
-var outcomeBuffers = sync.Pool{New: func() any { return new([]opptima.Outcome) }}
-
-func putOutcomes(outcomes *[]opptima.Outcome) {
-	if cap(*outcomes) > maxPooledOutcomes {
-		return
-	}
-	clear(*outcomes) // drop the strings of this request
-	*outcomes = (*outcomes)[:0]
-	outcomeBuffers.Put(outcomes)
-}
-
-const maxPooledOutcomes = 1024
 
 // isJSONContentType accepts an absent Content-Type (many webhook senders
 // omit it) and application/json with any parameters.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
@@ -63,14 +64,49 @@ func New(domains []string, start time.Time) *Counter {
 	return c
 }
 
-// Add counts the events of one acknowledged request, from the given
-// account (a configured account's name, or "").
-func (c *Counter) Add(account string, outcomes []opptima.Outcome) {
+// Tally is what one request adds to the counts: the series of its events,
+// read from the records about to be consumed. Commit counts it once the
+// request is acknowledged, so the counts are the records, never a parallel
+// account of them.
+type Tally struct {
+	series []series
+}
+
+// Tally reads every record's series (the dimensions of
+// opptima.CounterDimensions), each bounded: the documented kinds and groups
+// keep their names, the configured domains theirs, and the rest is
+// "other"; bounces carry their type, reason and category, which are closed
+// sets. It must be called before the logs are consumed: they belong to the
+// pipeline after that.
+func (c *Counter) Tally(logs plog.Logs) Tally {
+	var t Tally
+	for _, rl := range logs.ResourceLogs().All() {
+		account := text(rl.Resource().Attributes(), opptima.AttrAccount)
+		for _, sl := range rl.ScopeLogs().All() {
+			for _, rec := range sl.LogRecords().All() {
+				attrs := rec.Attributes()
+				s := series{account: account, event: eventKind(text(attrs, opptima.AttrEvent)),
+					group: eventGroup(text(attrs, opptima.AttrType)), domain: Other}
+				if d, ok := c.domains[text(attrs, opptima.AttrToDomain)]; ok {
+					s.domain = d
+				}
+				if bounceType, ok := attrs.Get(opptima.AttrBounceType); ok {
+					s.bounceType = bounceType.Str()
+					s.bounceReason = text(attrs, opptima.AttrBounceReason)
+					s.bounceCategory = text(attrs, opptima.AttrBounceCategory)
+				}
+				t.series = append(t.series, s)
+			}
+		}
+	}
+	return t
+}
+
+// Commit counts a tally: its request was answered 200.
+func (c *Counter) Commit(t Tally) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, o := range outcomes {
-		s := c.seriesOf(o)
-		s.account = account
+	for _, s := range t.series {
 		if sc, ok := c.counts[s]; ok {
 			sc.n++
 		} else {
@@ -79,17 +115,12 @@ func (c *Counter) Add(account string, outcomes []opptima.Outcome) {
 	}
 }
 
-// seriesOf bounds an event's fields: the documented kinds and groups keep
-// their names, the configured domains theirs, and the rest is "other".
-func (c *Counter) seriesOf(o opptima.Outcome) series {
-	s := series{event: eventKind(o.Event), group: eventGroup(o.Type), domain: Other}
-	if d, ok := c.domains[o.Domain]; ok {
-		s.domain = d
+// text is a string attribute's value, "" when it is absent or not text.
+func text(attrs pcommon.Map, name string) string {
+	if v, ok := attrs.Get(name); ok && v.Type() == pcommon.ValueTypeStr {
+		return v.Str()
 	}
-	if o.Bounce {
-		s.bounceType, s.bounceReason, s.bounceCategory = o.BounceType, o.BounceReason, o.BounceCategory
-	}
-	return s
+	return ""
 }
 
 // documentedKinds are the event kinds Opptima documents.

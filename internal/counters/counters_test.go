@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
@@ -17,8 +18,41 @@ import (
 
 var started = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
-func bounceTo(domain, reason, category string) opptima.Outcome {
-	return opptima.Outcome{Event: "bounce", Type: "SMTP", Domain: domain, Bounce: true, BounceType: "hard", BounceReason: reason, BounceCategory: category}
+// event is what a record says, for the tests: the attributes the
+// converter writes.
+type event struct {
+	Event, Type, Domain                      string
+	Bounce                                   bool
+	BounceType, BounceReason, BounceCategory string
+}
+
+func bounceTo(domain, reason, category string) event {
+	return event{Event: "bounce", Type: "SMTP", Domain: domain, Bounce: true, BounceType: "hard", BounceReason: reason, BounceCategory: category}
+}
+
+// add counts the events as one acknowledged request from account: records
+// with their attributes, tallied and committed.
+func add(c *Counter, account string, events []event) {
+	logs := plog.NewLogs()
+	rl := logs.ResourceLogs().AppendEmpty()
+	if account != "" {
+		rl.Resource().Attributes().PutStr(opptima.AttrAccount, account)
+	}
+	records := rl.ScopeLogs().AppendEmpty().LogRecords()
+	for _, e := range events {
+		attrs := records.AppendEmpty().Attributes()
+		attrs.PutStr(opptima.AttrEvent, e.Event)
+		attrs.PutStr(opptima.AttrType, e.Type)
+		if e.Domain != "" {
+			attrs.PutStr(opptima.AttrToDomain, e.Domain)
+		}
+		if e.Bounce {
+			attrs.PutStr(opptima.AttrBounceType, e.BounceType)
+			attrs.PutStr(opptima.AttrBounceReason, e.BounceReason)
+			attrs.PutStr(opptima.AttrBounceCategory, e.BounceCategory)
+		}
+	}
+	c.Commit(c.Tally(logs))
 }
 
 // keyOrder is the order of the attributes in the keys the tests write:
@@ -56,7 +90,7 @@ func points(t *testing.T, md pmetric.Metrics) map[string]int64 {
 // there and not here, or here and not there, fails.
 func TestEveryDimensionIsEmitted(t *testing.T) {
 	c := New([]string{"gmail.com"}, started)
-	c.Add("tienda", []opptima.Outcome{bounceTo("gmail.com", "blocked", "reputation")})
+	add(c, "tienda", []event{bounceTo("gmail.com", "blocked", "reputation")})
 	dp := c.Metrics(started, true, "scope", "v").ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Sum().DataPoints().At(0)
 	var emitted []string
 	for name := range dp.Attributes().All() {
@@ -68,7 +102,7 @@ func TestEveryDimensionIsEmitted(t *testing.T) {
 
 func TestCountsBySeries(t *testing.T) {
 	c := New([]string{"Gmail.com ", "hotmail.com"}, started)
-	c.Add("", []opptima.Outcome{
+	add(c, "", []event{
 		bounceTo("gmail.com", "blocked", "reputation"),
 		bounceTo("gmail.com", "blocked", "reputation"),
 		bounceTo("example.org", "user_unknown", "invalid_address"),
@@ -86,17 +120,17 @@ func TestCountsBySeries(t *testing.T) {
 
 func TestCountsAreCumulative(t *testing.T) {
 	c := New(nil, started)
-	c.Add("", []opptima.Outcome{{Event: "sent", Type: "SMTP"}})
+	add(c, "", []event{{Event: "sent", Type: "SMTP"}})
 	first := points(t, c.Metrics(started.Add(time.Second), false, "scope", "v"))
 	second := points(t, c.Metrics(started.Add(2*time.Second), false, "scope", "v"))
-	c.Add("", []opptima.Outcome{{Event: "sent", Type: "SMTP"}, {Event: "sent", Type: "SMTP"}})
+	add(c, "", []event{{Event: "sent", Type: "SMTP"}, {Event: "sent", Type: "SMTP"}})
 	third := points(t, c.Metrics(started.Add(3*time.Second), false, "scope", "v"))
 	key := "opptima.event=sent,opptima.type=smtp,email.to.domain=other,"
 	assert.Equal(t, map[string]int64{key: 0}, first, "a new series is emitted at 0 first")
 	assert.Equal(t, int64(1), second[key])
 	assert.Equal(t, int64(3), third[key], "each emission carries the running total")
 
-	c.Add("", []opptima.Outcome{{Event: "click", Type: "SMTP"}})
+	add(c, "", []event{{Event: "click", Type: "SMTP"}})
 	final := points(t, c.Metrics(started.Add(4*time.Second), true, "scope", "v"))
 	assert.Equal(t, int64(1), final["opptima.event=click,opptima.type=smtp,email.to.domain=other,"], "the final emission carries every count")
 }
@@ -108,7 +142,7 @@ func TestConcurrentAddsAreExact(t *testing.T) {
 	for g := range 64 {
 		wg.Go(func() {
 			for i := range 1000 {
-				c.Add("", []opptima.Outcome{bounceTo(DefaultDomains[(g+i)%len(DefaultDomains)], "blocked", "reputation")})
+				add(c, "", []event{bounceTo(DefaultDomains[(g+i)%len(DefaultDomains)], "blocked", "reputation")})
 			}
 		})
 	}
@@ -132,7 +166,7 @@ func TestCardinalityIsBounded(t *testing.T) {
 	types := []string{"hard", "soft", "unknown"}
 	categories := []string{"invalid_address", "mailbox_unavailable", "reputation", "content", "frequency_or_volume", "technical", "unclassified"}
 	for range 100_000 {
-		o := opptima.Outcome{
+		o := event{
 			Event:  fmt.Sprintf("kind-%d", rng.IntN(1_000_000)),
 			Type:   fmt.Sprintf("group-%d", rng.IntN(1_000_000)),
 			Domain: fmt.Sprintf("d%d.example", rng.IntN(1_000_000)),
@@ -145,7 +179,7 @@ func TestCardinalityIsBounded(t *testing.T) {
 		case 1:
 			o.Event, o.Type, o.Domain = "delivered", "SMTP", domains[rng.IntN(len(domains))]
 		}
-		c.Add("", []opptima.Outcome{o})
+		add(c, "", []event{o})
 	}
 	got := len(points(t, c.Metrics(started, true, "scope", "v")))
 	limit := (4*3 + 3*3*32) * (len(domains) + 1)

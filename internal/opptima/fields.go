@@ -70,7 +70,6 @@ func readRecipient(b *eventBuilder, s *scanner, _ []byte) {
 	b.recipient = b.putValue(AttrToAddress, s)
 	if domain := recipientDomain(b.recipient); domain != "" {
 		b.attrs.PutStr(AttrToDomain, domain)
-		b.domain = domain
 	}
 }
 

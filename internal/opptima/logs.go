@@ -46,27 +46,10 @@ func NewConverter(opts Options) *Converter {
 	return &Converter{opts: opts}
 }
 
-// Outcome is what the receiver's counters need of one event: its fields as
-// sent (the counters bound them) and, for a bounce, its analysis.
-type Outcome struct {
-	Event, Type    string // "event" and "type"
-	Domain         string // the recipient's domain, lower-cased; "" when none
-	Bounce         bool
-	BounceType     string
-	BounceReason   string
-	BounceCategory string
-}
-
 // ToLogs converts a webhook body holding one event object or an array of
 // them into one ResourceLogs with one record per event. observed is when
 // the request arrived. It is all or nothing: on error no logs are returned.
 func (c *Converter) ToLogs(body []byte, observed time.Time) (plog.Logs, error) {
-	return c.Convert(body, observed, nil)
-}
-
-// Convert is ToLogs that also appends each event's Outcome to outcomes,
-// when it is not nil. On error what it appended must be dropped.
-func (c *Converter) Convert(body []byte, observed time.Time, outcomes *[]Outcome) (plog.Logs, error) {
 	logs := plog.NewLogs()
 	rl := logs.ResourceLogs().AppendEmpty()
 	rl.Resource().Attributes().PutStr("service.name", ServiceName)
@@ -81,7 +64,7 @@ func (c *Converter) Convert(body []byte, observed time.Time, outcomes *[]Outcome
 	width := 0 // attributes of the previous event: see appendRecord
 	switch first := s.next(); first {
 	case '{':
-		eventErr = appendRecord(&c.opts, s, records.AppendEmpty(), observedAt, &width, outcomes)
+		eventErr = appendRecord(&c.opts, s, records.AppendEmpty(), observedAt, &width)
 	case '[':
 		for i, ok := 0, s.element(true); ok; i, ok = i+1, s.element(false) {
 			if kind := s.next(); eventErr == nil && kind != '{' {
@@ -91,7 +74,7 @@ func (c *Converter) Convert(body []byte, observed time.Time, outcomes *[]Outcome
 				s.skip() // keep checking the syntax of the rest
 				continue
 			}
-			if err := appendRecord(&c.opts, s, records.AppendEmpty(), observedAt, &width, outcomes); err != nil {
+			if err := appendRecord(&c.opts, s, records.AppendEmpty(), observedAt, &width); err != nil {
 				eventErr = fmt.Errorf("event %d: %w", i, err)
 			}
 		}

@@ -28,7 +28,7 @@ const defaultWidth = 20
 // the first) to size this one, and is updated: a batch is usually of one
 // shape, and a fixed capacity would make a body of tiny events
 // ({"event":"x"}) hold room for attributes it never fills.
-func appendRecord(opts *Options, s *scanner, rec plog.LogRecord, observed pcommon.Timestamp, width *int, outcomes *[]Outcome) error {
+func appendRecord(opts *Options, s *scanner, rec plog.LogRecord, observed pcommon.Timestamp, width *int) error {
 	rec.SetObservedTimestamp(observed)
 	b := eventBuilder{attrs: rec.Attributes(), loc: opts.Location, classifier: opts.Bounce}
 	b.attrs.EnsureCapacity(cmp.Or(*width, defaultWidth))
@@ -75,9 +75,6 @@ func appendRecord(opts *Options, s *scanner, rec plog.LogRecord, observed pcommo
 	if opts.RawPayload {
 		b.attrs.PutStr(attrRecordOriginal, string(raw))
 	}
-	if outcomes != nil {
-		*outcomes = append(*outcomes, b.outcome())
-	}
 	*width = b.attrs.Len()
 	return nil
 }
@@ -106,22 +103,12 @@ type eventBuilder struct {
 	responseText   string       // the reply as text, certified arrays as their JSON
 	reply          bounce.Reply // read from response once all fields are in
 	recipient      string
-	domain         string // the recipient's, lower-cased
-	isBounce       bool
-	bounce         bounce.Analysis // when isBounce
+	bounce         bounce.Analysis // for a bounce
 	destination    string
 	timestamp      time.Time
 	hasTimestamp   bool
 	unreadableTime bool // a timestamp was sent that could not be read
 	names          keyNames
-}
-
-// outcome is what the counters need of this event, once it is finished.
-func (b *eventBuilder) outcome() Outcome {
-	return Outcome{
-		Event: b.kind, Type: b.group, Domain: b.domain,
-		Bounce: b.isBounce, BounceType: b.bounce.Type, BounceReason: b.bounce.Reason, BounceCategory: b.bounce.Category,
-	}
 }
 
 // putValue writes the next value under key with its type kept, and returns
@@ -183,7 +170,6 @@ func routeEvent(b *eventBuilder, rec plog.LogRecord) {
 // classifies is WARN too, so that "severity >= WARN" finds every bounce.
 func finishBounce(b *eventBuilder, rec plog.LogRecord) {
 	b.bounce = b.classifier.Analyze(b.status, b.reply, b.responseText)
-	b.isBounce = true
 	b.attrs.PutStr(AttrBounceType, b.bounce.Type)
 	b.attrs.PutStr(AttrBounceReason, b.bounce.Reason)
 	b.attrs.PutStr(AttrBounceCategory, b.bounce.Category)
