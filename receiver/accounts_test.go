@@ -31,7 +31,7 @@ func postWithKey(t *testing.T, url, key string, body []byte) int {
 // reaches the pipeline or the counters.
 func TestAccountsNameTheirRecordsAndCounters(t *testing.T) {
 	logs := new(consumertest.LogsSink)
-	srv := startCountingServer(t, logs, func(cfg *Config) {
+	srv := startReceiver(t, pipelines{logs: logs, metrics: true}, func(cfg *Config) {
 		cfg.APIKeys = []configopaque.String{testKey}
 		cfg.Accounts = []AccountConfig{
 			{Name: "tienda-co", APIKeys: []configopaque.String{"key-co"}},
@@ -66,7 +66,7 @@ func TestAccountsNameTheirRecordsAndCounters(t *testing.T) {
 // produces the records it always did.
 func TestNoAccountsNoAccountAttribute(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, nil)
+	url := startReceiver(t, pipelines{logs: sink}, nil).url
 	require.Equal(t, http.StatusOK, postWithKey(t, url, testKey, fixture(t, "smtp-bounce.json")))
 	attrs := sink.AllLogs()[0].ResourceLogs().At(0).Resource().Attributes()
 	assert.Equal(t, map[string]any{"service.name": "opptima"}, attrs.AsRaw())
@@ -84,10 +84,10 @@ func TestEveryKeyIsComparedOnEveryRequest(t *testing.T) {
 		return subtle.ConstantTimeCompare(x, y)
 	}
 	t.Cleanup(func() { compareDigests = subtle.ConstantTimeCompare })
-	url := startServer(t, consumertest.NewNop(), func(cfg *Config) {
+	url := startReceiver(t, pipelines{logs: consumertest.NewNop()}, func(cfg *Config) {
 		cfg.APIKeys = []configopaque.String{"first-key-0001", "second-key-0002"}
 		cfg.Accounts = []AccountConfig{{Name: "tienda", APIKeys: []configopaque.String{"account-key-0003", "last-key-0004"}}}
-	})
+	}).url
 	for key, want := range map[string]int{"first-key-0001": 200, "last-key-0004": 200, "account-key-0003": 200, "not-a-key": 401} {
 		compared.Store(0)
 		req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(`{"event":"bounce"}`))

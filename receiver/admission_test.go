@@ -53,10 +53,10 @@ func bodyOfSize(size int) []byte {
 func TestAdmissionRefusesWhenFull(t *testing.T) {
 	logs := &gatedLogs{gate: make(chan struct{}), entered: make(chan struct{}, 8)}
 	body := bodyOfSize(20 << 10)
-	url := startServer(t, logs, func(cfg *Config) {
+	url := startReceiver(t, pipelines{logs: logs}, func(cfg *Config) {
 		cfg.MaxRequestBodySize = 32 << 10
 		cfg.MaxInFlightBytes = int64(2*len(body) + 100)
-	})
+	}).url
 
 	var wg sync.WaitGroup
 	for range 2 {
@@ -88,10 +88,10 @@ func TestAdmissionRefusesWhenFull(t *testing.T) {
 // body, nothing else is admitted until it is read.
 func TestAdmissionCountsABodyOfUnknownLengthAtItsMost(t *testing.T) {
 	logs := &gatedLogs{}
-	url := startServer(t, logs, func(cfg *Config) {
+	url := startReceiver(t, pipelines{logs: logs}, func(cfg *Config) {
 		cfg.MaxRequestBodySize = 64 << 10
 		cfg.MaxInFlightBytes = 64 << 10
-	})
+	}).url
 	reader, writer := io.Pipe()
 	req, err := http.NewRequest(http.MethodPost, url, reader) // no Content-Length: chunked
 	require.NoError(t, err)
@@ -127,7 +127,7 @@ func TestAdmissionCountsABodyOfUnknownLengthAtItsMost(t *testing.T) {
 // get a 503.
 func TestOrdinaryTrafficNeverMeetsTheBound(t *testing.T) {
 	logs := &gatedLogs{sleepFor: 2 * time.Millisecond}
-	url := startServer(t, logs, nil)
+	url := startReceiver(t, pipelines{logs: logs}, nil).url
 	body := fixture(t, "smtp-bounce.json")
 	var refused, accepted atomic.Int64
 	var wg sync.WaitGroup

@@ -152,7 +152,7 @@ func adversarialCases(t *testing.T) []adversarialCase {
 // goroutine outlives the tests.
 func TestAdversarialRequests(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, nil)
+	url := startReceiver(t, pipelines{logs: sink}, nil).url
 	root := strings.TrimSuffix(url, "/opptima")
 	cases := adversarialCases(t)
 	require.GreaterOrEqual(t, len(cases), 50)

@@ -15,7 +15,7 @@ import (
 // reading and name its rule.
 func TestUsersBounceRulesDecideFirst(t *testing.T) {
 	logs := new(consumertest.LogsSink)
-	srv := startCountingServer(t, logs, func(cfg *Config) {
+	srv := startReceiver(t, pipelines{logs: logs, metrics: true}, func(cfg *Config) {
 		cfg.BounceRules = []BounceRuleConfig{{Phrase: "fuera de la oficina", Reason: "filtered"}}
 	})
 	for _, reply := range []string{"550 5.2.2 Fuera de la oficina: mailbox full", "550 5.2.2 mailbox full"} {

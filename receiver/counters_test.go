@@ -15,7 +15,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/consumer"
@@ -29,54 +28,6 @@ import (
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
 	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 )
-
-// countingServer is the receiver in a logs and a metrics pipeline, as a
-// Collector builds it: two create calls with one config, two Starts.
-type countingServer struct {
-	url      string
-	metrics  *consumertest.MetricsSink
-	shutdown func()
-}
-
-func startCountingServer(t *testing.T, logs consumer.Logs, edit func(*Config)) *countingServer {
-	t.Helper()
-	cfg := NewFactory().CreateDefaultConfig().(*Config)
-	cfg.NetAddr.Endpoint = "127.0.0.1:0"
-	cfg.APIKeys = []configopaque.String{testKey}
-	cfg.Metrics.Interval = time.Hour // emissions under test come from shutdown unless a test says otherwise
-	if edit != nil {
-		edit(cfg)
-	}
-	require.NoError(t, cfg.Validate())
-	set := receivertest.NewNopSettings(metadata.Type)
-	sink := new(consumertest.MetricsSink)
-	var parts []component.Component
-	if logs != nil {
-		rcv, err := NewFactory().CreateLogs(context.Background(), set, cfg, logs)
-		require.NoError(t, err)
-		parts = append(parts, rcv)
-	}
-	rcv, err := NewFactory().CreateMetrics(context.Background(), set, cfg, sink)
-	require.NoError(t, err)
-	parts = append(parts, rcv)
-	for _, p := range parts {
-		require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
-	}
-	var once sync.Once
-	s := &countingServer{
-		url:     "http://" + rcv.(*webhookReceiver).addr.String() + cfg.Path,
-		metrics: sink,
-		shutdown: func() {
-			once.Do(func() {
-				for _, p := range parts {
-					require.NoError(t, p.Shutdown(context.Background()))
-				}
-			})
-		},
-	}
-	t.Cleanup(s.shutdown)
-	return s
-}
 
 // total sums the last emission's points matching every given attribute.
 func lastTotal(t *testing.T, sink *consumertest.MetricsSink, match map[string]string) int64 {
@@ -159,7 +110,7 @@ func eventJSON(kind, domain, stamp string) string {
 func TestCountsEveryAcknowledgedEventUnderLoad(t *testing.T) {
 	logs := &flakyLogs{}
 	logs.every.Store(7)
-	srv := startCountingServer(t, logs, func(cfg *Config) { cfg.Metrics.Interval = 20 * time.Millisecond })
+	srv := startReceiver(t, pipelines{logs: logs, metrics: true}, func(cfg *Config) { cfg.Metrics.Interval = 20 * time.Millisecond })
 
 	now := time.Now()
 	var acknowledged, bounces, resent atomic.Int64
@@ -219,7 +170,7 @@ func TestCountsEveryAcknowledgedEventUnderLoad(t *testing.T) {
 func TestRefusedRequestsAreNotCounted(t *testing.T) {
 	logs := &flakyLogs{}
 	logs.every.Store(2) // every second call is refused
-	srv := startCountingServer(t, logs, nil)
+	srv := startReceiver(t, pipelines{logs: logs, metrics: true}, nil)
 
 	bounce := []byte(eventJSON("bounce", "gmail.com", "2020-10-05 17:40:54"))
 	status, err := post(srv.url, bounce)
@@ -256,7 +207,7 @@ func TestRefusedRequestsAreNotCounted(t *testing.T) {
 // TestShutdownEmitsTheFinalValues: with an interval that never comes, the
 // only emission is the one at shutdown, and it holds every event.
 func TestShutdownEmitsTheFinalValues(t *testing.T) {
-	srv := startCountingServer(t, consumertest.NewNop(), nil)
+	srv := startReceiver(t, pipelines{logs: consumertest.NewNop(), metrics: true}, nil)
 	for range 5 {
 		status, err := post(srv.url, []byte(eventJSON("delivered", "hotmail.com", "2020-10-05 17:40:54")))
 		require.NoError(t, err)
@@ -271,7 +222,7 @@ func TestShutdownEmitsTheFinalValues(t *testing.T) {
 // TestEmissionsAreCumulativeFromTheStart: every point of every emission
 // starts at the receiver's start, and totals never go down.
 func TestEmissionsAreCumulativeFromTheStart(t *testing.T) {
-	srv := startCountingServer(t, consumertest.NewNop(), func(cfg *Config) { cfg.Metrics.Interval = 10 * time.Millisecond })
+	srv := startReceiver(t, pipelines{logs: consumertest.NewNop(), metrics: true}, func(cfg *Config) { cfg.Metrics.Interval = 10 * time.Millisecond })
 	for i := range 20 {
 		status, err := post(srv.url, []byte(eventJSON("sent", "gmail.com", "2020-10-05 17:40:54")))
 		require.NoError(t, err)
@@ -303,7 +254,7 @@ func TestEmissionsAreCumulativeFromTheStart(t *testing.T) {
 // TestMetricsPipelineAlone: with no logs pipeline, events are counted once
 // decoded and answered 200.
 func TestMetricsPipelineAlone(t *testing.T) {
-	srv := startCountingServer(t, nil, nil)
+	srv := startReceiver(t, pipelines{logs: nil, metrics: true}, nil)
 	status, err := post(srv.url, []byte("["+eventJSON("bounce", "gmail.com", "x")+","+eventJSON("click", "une.net.co", "y")+"]"))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, status)
@@ -349,7 +300,7 @@ func TestOneServerForBothPipelines(t *testing.T) {
 // kinds, groups and recipient domains: the series stay within what the
 // configuration names.
 func TestSeriesStayBoundedWhateverIsPosted(t *testing.T) {
-	srv := startCountingServer(t, consumertest.NewNop(), func(cfg *Config) {
+	srv := startReceiver(t, pipelines{logs: consumertest.NewNop(), metrics: true}, func(cfg *Config) {
 		cfg.Metrics.Domains = []string{"gmail.com", "hotmail.com"}
 		cfg.MaxRequestBodySize = 8 << 20
 	})

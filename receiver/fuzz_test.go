@@ -88,7 +88,7 @@ func FuzzHandler(f *testing.F) {
 func FuzzHTTPHandler(f *testing.F) {
 	fuzzSeeds(f)
 	sink := new(consumertest.LogsSink)
-	url := startServer(f, sink, nil)
+	url := startReceiver(f, pipelines{logs: sink}, nil).url
 	transport := &http.Transport{}
 	f.Cleanup(transport.CloseIdleConnections)
 	client := &http.Client{Transport: transport}

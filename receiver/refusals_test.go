@@ -19,7 +19,8 @@ import (
 // server: each answer other than 200 leaves a warn line with its status and
 // reason, and no line carries a key, the right one or a wrong one.
 func TestEveryRefusalIsLogged(t *testing.T) {
-	url, _, logs := startObservedServer(t, consumertest.NewNop())
+	recv := startReceiver(t, pipelines{logs: consumertest.NewNop()}, nil)
+	url, logs := recv.url, recv.logs
 	const wrongKey = "wrong-key-5cbe1d0f"
 	cases := []struct {
 		name    string
@@ -77,7 +78,8 @@ func TestEveryRefusalIsLogged(t *testing.T) {
 // warnBurst lines; the next window's first line says how many were left
 // out.
 func TestAFloodOfRefusalsIsThrottled(t *testing.T) {
-	url, _, logs := startObservedServer(t, consumertest.NewNop())
+	recv := startReceiver(t, pipelines{logs: consumertest.NewNop()}, nil)
+	url, logs := recv.url, recv.logs
 	for range 500 {
 		req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(goodEvent))
 		require.NoError(t, err)
@@ -109,7 +111,8 @@ func TestAFloodOfRefusalsIsThrottled(t *testing.T) {
 // the value.
 func TestUnreadableTimeIsTakenAndLogged(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url, _, logs := startObservedServer(t, sink)
+	recv := startReceiver(t, pipelines{logs: sink}, nil)
+	url, logs := recv.url, recv.logs
 	before := time.Now()
 	status, err := post(url, []byte(`{"type":"SMTP","event":"bounce","timestamp":"05/10/2020 5:40 PM"}`))
 	require.NoError(t, err)

@@ -39,10 +39,10 @@ import (
 // promptly, and the read timeouts cut the tricklers.
 func TestSlowClientsDoNotStopOthers(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, func(cfg *Config) {
+	url := startReceiver(t, pipelines{logs: sink}, func(cfg *Config) {
 		cfg.ReadHeaderTimeout = time.Second
 		cfg.ReadTimeout = 2 * time.Second
-	})
+	}).url
 	addr := strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/opptima")
 
 	const slow = 300
@@ -113,9 +113,9 @@ func isTimeout(err error) bool {
 func TestTLS(t *testing.T) {
 	certFile, keyFile, pool := selfSignedCert(t)
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, func(cfg *Config) {
+	url := startReceiver(t, pipelines{logs: sink}, func(cfg *Config) {
 		cfg.TLS = configoptional.Some(configtls.ServerConfig{Config: configtls.Config{CertFile: certFile, KeyFile: keyFile}})
-	})
+	}).url
 	httpsURL := "https://" + strings.TrimPrefix(url, "http://")
 
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}

@@ -3,7 +3,6 @@ package opptimareceiver
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -15,36 +14,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/config/configopaque"
-	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/collector/receiver/receivertest"
-
-	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 )
 
 const testKey = "test-key-0123456789"
-
-// startServer starts the receiver the way a Collector does, through the
-// factory, on a free loopback port, and returns its webhook URL.
-func startServer(t testing.TB, next consumer.Logs, edit func(*Config)) string {
-	t.Helper()
-	cfg := NewFactory().CreateDefaultConfig().(*Config)
-	cfg.NetAddr.Endpoint = "127.0.0.1:0"
-	cfg.APIKeys = []configopaque.String{testKey}
-	if edit != nil {
-		edit(cfg)
-	}
-	require.NoError(t, cfg.Validate())
-	rcv, err := NewFactory().CreateLogs(context.Background(), receivertest.NewNopSettings(metadata.Type), cfg, next)
-	require.NoError(t, err)
-	require.NoError(t, rcv.Start(context.Background(), componenttest.NewNopHost()))
-	t.Cleanup(func() { require.NoError(t, rcv.Shutdown(context.Background())) })
-	return "http://" + rcv.(*webhookReceiver).addr.String() + cfg.Path
-}
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
@@ -82,7 +58,7 @@ func bearer(key string) map[string]string {
 
 func TestAcceptsTheDocumentedBounce(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, nil)
+	url := startReceiver(t, pipelines{logs: sink}, nil).url
 
 	a := send(t, http.MethodPost, url, fixture(t, "smtp-bounce.json"), bearer(testKey))
 	require.Equal(t, http.StatusOK, a.status)
@@ -97,7 +73,7 @@ func TestAcceptsTheDocumentedBounce(t *testing.T) {
 
 func TestAcceptsAnArrayAsOneBatch(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, nil)
+	url := startReceiver(t, pipelines{logs: sink}, nil).url
 
 	a := send(t, http.MethodPost, url, fixture(t, "array-of-events.json"), bearer(testKey))
 	require.Equal(t, http.StatusOK, a.status)
@@ -108,7 +84,7 @@ func TestAcceptsAnArrayAsOneBatch(t *testing.T) {
 
 func TestContentTypes(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, nil)
+	url := startReceiver(t, pipelines{logs: sink}, nil).url
 	body := fixture(t, "smtp-bounce.json")
 
 	for _, ct := range []string{"", "application/json", "application/json; charset=utf-8", "Application/JSON"} {
@@ -128,9 +104,9 @@ func TestContentTypes(t *testing.T) {
 
 func TestAuthentication(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, func(cfg *Config) {
+	url := startReceiver(t, pipelines{logs: sink}, func(cfg *Config) {
 		cfg.APIKeys = []configopaque.String{testKey, "next-key-after-rotation"}
-	})
+	}).url
 	body := fixture(t, "smtp-bounce.json")
 
 	accepted := map[string]string{
@@ -183,7 +159,7 @@ func TestAuthentication(t *testing.T) {
 
 func TestMethodsAndPaths(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, nil)
+	url := startReceiver(t, pipelines{logs: sink}, nil).url
 	for _, method := range []string{http.MethodGet, http.MethodPut, http.MethodDelete, http.MethodPatch} {
 		a := send(t, method, url, fixture(t, "smtp-bounce.json"), bearer(testKey))
 		assert.Equal(t, http.StatusMethodNotAllowed, a.status, method)
@@ -196,7 +172,7 @@ func TestMethodsAndPaths(t *testing.T) {
 
 func TestBadBodiesAreRefusedWhole(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, nil)
+	url := startReceiver(t, pipelines{logs: sink}, nil).url
 	tests := map[string]string{
 		"empty":                     "",
 		"invalid JSON":              `{"type": "SMTP", "event": `,
@@ -214,7 +190,7 @@ func TestBadBodiesAreRefusedWhole(t *testing.T) {
 
 func TestBodyLimit(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, func(cfg *Config) { cfg.MaxRequestBodySize = 1024 })
+	url := startReceiver(t, pipelines{logs: sink}, func(cfg *Config) { cfg.MaxRequestBodySize = 1024 }).url
 
 	big := `{"type":"SMTP","event":"bounce","subject":"` + strings.Repeat("x", 2048) + `"}`
 	a := send(t, http.MethodPost, url, []byte(big), bearer(testKey))
@@ -236,7 +212,7 @@ func TestBodyLimit(t *testing.T) {
 
 func TestCompressedBody(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, nil)
+	url := startReceiver(t, pipelines{logs: sink}, nil).url
 	var zipped bytes.Buffer
 	zw := gzip.NewWriter(&zipped)
 	_, err := zw.Write(fixture(t, "smtp-bounce.json"))
@@ -251,14 +227,14 @@ func TestCompressedBody(t *testing.T) {
 
 func TestPipelineErrors(t *testing.T) {
 	t.Run("retryable is 503 with Retry-After", func(t *testing.T) {
-		url := startServer(t, consumertest.NewErr(errors.New("sending queue is full")), nil)
+		url := startReceiver(t, pipelines{logs: consumertest.NewErr(errors.New("sending queue is full"))}, nil).url
 		a := send(t, http.MethodPost, url, fixture(t, "smtp-bounce.json"), bearer(testKey))
 		assert.Equal(t, http.StatusServiceUnavailable, a.status)
 		assert.Equal(t, "5", a.header.Get("Retry-After"))
 		assert.Contains(t, a.body["error"], "sending queue is full")
 	})
 	t.Run("permanent is 400", func(t *testing.T) {
-		url := startServer(t, consumertest.NewErr(consumererror.NewPermanent(errors.New("cannot be exported"))), nil)
+		url := startReceiver(t, pipelines{logs: consumertest.NewErr(consumererror.NewPermanent(errors.New("cannot be exported")))}, nil).url
 		a := send(t, http.MethodPost, url, fixture(t, "smtp-bounce.json"), bearer(testKey))
 		assert.Equal(t, http.StatusBadRequest, a.status)
 		assert.Empty(t, a.header.Get("Retry-After"))
@@ -267,7 +243,7 @@ func TestPipelineErrors(t *testing.T) {
 
 func TestRawPayloadOption(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, func(cfg *Config) { cfg.RawPayload = true })
+	url := startReceiver(t, pipelines{logs: sink}, func(cfg *Config) { cfg.RawPayload = true }).url
 	body := fixture(t, "smtp-bounce.json")
 	require.Equal(t, http.StatusOK, send(t, http.MethodPost, url, body, bearer(testKey)).status)
 	original, ok := firstRecord(t, sink).Attributes().Get("log.record.original")
@@ -277,10 +253,10 @@ func TestRawPayloadOption(t *testing.T) {
 
 func TestCustomPathAndTimezone(t *testing.T) {
 	sink := new(consumertest.LogsSink)
-	url := startServer(t, sink, func(cfg *Config) {
+	url := startReceiver(t, pipelines{logs: sink}, func(cfg *Config) {
 		cfg.Path = "/hooks/opptima"
 		cfg.Timezone = "UTC"
-	})
+	}).url
 	require.True(t, strings.HasSuffix(url, "/hooks/opptima"))
 	require.Equal(t, http.StatusOK, send(t, http.MethodPost, url, fixture(t, "smtp-bounce.json"), bearer(testKey)).status)
 	assert.Equal(t, "2020-10-05T17:40:54Z", firstRecord(t, sink).Timestamp().AsTime().Format("2006-01-02T15:04:05Z07:00"))
@@ -293,7 +269,7 @@ func TestPathIsMatchedExactly(t *testing.T) {
 	for _, path := range []string{"/hooks/", "/hooks/{tenant}", "/a b"} {
 		t.Run(path, func(t *testing.T) {
 			sink := new(consumertest.LogsSink)
-			url := startServer(t, sink, func(cfg *Config) { cfg.Path = path })
+			url := startReceiver(t, pipelines{logs: sink}, func(cfg *Config) { cfg.Path = path }).url
 			root := strings.TrimSuffix(url, path)
 
 			exact := strings.ReplaceAll(path, " ", "%20")

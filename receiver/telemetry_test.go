@@ -1,7 +1,6 @@
 package opptimareceiver
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,43 +9,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/config/configopaque"
-	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
-	"go.opentelemetry.io/collector/receiver/receivertest"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
-	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 )
-
-// startObservedServer is startServer with real internal telemetry and a log
-// observer at debug level, so tests can read what the receiver reports.
-func startObservedServer(t *testing.T, next consumer.Logs, edits ...func(*Config)) (string, *componenttest.Telemetry, *observer.ObservedLogs) {
-	t.Helper()
-	tel := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
-	core, logs := observer.New(zapcore.DebugLevel)
-
-	set := receivertest.NewNopSettings(metadata.Type)
-	set.TelemetrySettings = tel.NewTelemetrySettings()
-	set.Logger = zap.New(core)
-	set.BuildInfo.Version = "1.2.3-test"
-
-	cfg := NewFactory().CreateDefaultConfig().(*Config)
-	cfg.NetAddr.Endpoint = "127.0.0.1:0"
-	cfg.APIKeys = []configopaque.String{testKey}
-	for _, edit := range edits {
-		edit(cfg)
-	}
-	rcv, err := NewFactory().CreateLogs(context.Background(), set, cfg, next)
-	require.NoError(t, err)
-	require.NoError(t, rcv.Start(context.Background(), componenttest.NewNopHost()))
-	t.Cleanup(func() { require.NoError(t, rcv.Shutdown(context.Background())) })
-	return "http://" + rcv.(*webhookReceiver).addr.String() + cfg.Path, tel, logs
-}
 
 func sumOf(t *testing.T, tel *componenttest.Telemetry, name string) int64 {
 	t.Helper()
@@ -62,7 +29,8 @@ func sumOf(t *testing.T, tel *componenttest.Telemetry, name string) int64 {
 func TestObsReportCountsAcceptedAndRefused(t *testing.T) {
 	t.Run("accepted", func(t *testing.T) {
 		sink := new(consumertest.LogsSink)
-		url, tel, _ := startObservedServer(t, sink)
+		recv := startReceiver(t, pipelines{logs: sink}, nil)
+		url, tel := recv.url, recv.telemetry
 		require.Equal(t, http.StatusOK, send(t, http.MethodPost, url, fixture(t, "array-of-events.json"), bearer(testKey)).status)
 		assert.Equal(t, int64(3), sumOf(t, tel, "otelcol_receiver_accepted_log_records"))
 
@@ -73,7 +41,8 @@ func TestObsReportCountsAcceptedAndRefused(t *testing.T) {
 		assert.Equal(t, "opptima", serviceName.Str())
 	})
 	t.Run("refused by the pipeline", func(t *testing.T) {
-		url, tel, _ := startObservedServer(t, consumertest.NewErr(errors.New("memory limit exceeded")))
+		recv := startReceiver(t, pipelines{logs: consumertest.NewErr(errors.New("memory limit exceeded"))}, nil)
+		url, tel := recv.url, recv.telemetry
 		require.Equal(t, http.StatusServiceUnavailable, send(t, http.MethodPost, url, fixture(t, "array-of-events.json"), bearer(testKey)).status)
 		_, err := tel.GetMetric("otelcol_receiver_accepted_log_records")
 		if err == nil {
@@ -85,10 +54,11 @@ func TestObsReportCountsAcceptedAndRefused(t *testing.T) {
 	t.Run("refused by the admission bound", func(t *testing.T) {
 		logs := &gatedLogs{gate: make(chan struct{}), entered: make(chan struct{}, 1)}
 		body := bodyOfSize(20 << 10)
-		url, tel, _ := startObservedServer(t, logs, func(cfg *Config) {
+		recv := startReceiver(t, pipelines{logs: logs}, func(cfg *Config) {
 			cfg.MaxRequestBodySize = 32 << 10
 			cfg.MaxInFlightBytes = 32 << 10
 		})
+		url, tel := recv.url, recv.telemetry
 		done := make(chan int)
 		go func() { status, _ := post(url, body); done <- status }()
 		<-logs.entered
@@ -100,7 +70,8 @@ func TestObsReportCountsAcceptedAndRefused(t *testing.T) {
 }
 
 func TestKeysNeverReachLogs(t *testing.T) {
-	url, _, logs := startObservedServer(t, new(consumertest.LogsSink))
+	recv := startReceiver(t, pipelines{logs: new(consumertest.LogsSink)}, nil)
+	url, logs := recv.url, recv.logs
 	send(t, http.MethodPost, url, fixture(t, "smtp-bounce.json"), bearer(testKey))
 	send(t, http.MethodPost, url, fixture(t, "smtp-bounce.json"), bearer("wrong-"+testKey))
 	send(t, http.MethodPost, url, []byte("{bad json"), bearer(testKey))
