@@ -134,10 +134,10 @@ rules-test: promtool
 	amtool config routes test --config.file=examples/alerts/alertmanager.yml --verify.receivers=pages severity=page
 	amtool config routes test --config.file=examples/alerts/alertmanager.yml --verify.receivers=tickets severity=ticket
 
-## bench: decode+map micro-benchmarks (ratio to encoding/json), then the load benchmark (bench/)
+## bench: decode+map micro-benchmarks (ratio to encoding/json), then the load benchmark (bench/); fails when a budget is missed
 bench: $(OTELCOL)
-	$(GO) test -run '^$$' -bench . -benchtime=2s ./internal/opptima
-	$(GO) run ./bench -otelcol $(OTELCOL) -repeat 3
+	$(GO) test -run '^$$' -bench . -benchtime=2s ./internal/opptima -check-budget
+	$(GO) run ./bench -otelcol $(OTELCOL) -repeat 3 -check
 
 ## fuzz: run each fuzz target for FUZZTIME (make test runs a smoke of 20,000 inputs each)
 # make test counts inputs rather than seconds: a -fuzztime in seconds is a

@@ -23,18 +23,11 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"flag"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -50,6 +43,7 @@ func main() {
 	soak := flag.Duration("soak", 60*time.Second, "length of the RSS soak at the highest connection count (0 to skip)")
 	only := flag.String("only", "", "comma-separated targets to run (default: all)")
 	repeat := flag.Int("repeat", 1, "rounds over all targets; figures are medians over them")
+	checkBudgets := flag.Bool("check", false, "exit 1 when a budget is missed (opptima/otlp >= 1.1 and batch/single >= 14 at 16 and 256 connections, peak RSS <= 120 MiB)")
 	flag.StringVar(&profileDir, "cpuprofile", "", "directory for CPU profiles of the Collector, one per measurement")
 	flag.Parse()
 
@@ -103,6 +97,7 @@ func main() {
 		}
 	}
 
+	var missed []string
 	if len(targets) == 7 {
 		fmt.Printf("\nratios (median over %d rounds of the ratio within each round):\n", *repeat)
 		for _, c := range conns {
@@ -113,21 +108,30 @@ func main() {
 				}
 				return median(values)
 			}
-			fmt.Printf("  conns=%-4d opptima/floor req/s %.2f  p99 opptima/floor %.2f (target <= 2)  opptima/otlp req/s %.2f (target >= 1.1)  batch/single events/s %.1f  floor+convert/floor req/s %.2f  opptima-min/floor req/s %.2f  counting: CPU per event opptima+metrics/opptima %.3f (target <= 1.10), opptima+metrics/otlp req/s %.2f\n", c,
+			otlp := ratio(func(r map[string]map[int]result) float64 { return r["opptima"][c].rps / r["otlp"][c].rps })
+			batch := ratio(func(r map[string]map[int]result) float64 {
+				return r["opptima-batch"][c].rps * 100 / r["opptima"][c].rps
+			})
+			fmt.Printf("  conns=%-4d opptima/floor req/s %.2f  p99 opptima/floor %.2f (target <= 2)  opptima/otlp req/s %.2f (target >= 1.1)  batch/single events/s %.1f (target >= 14)  floor+convert/floor req/s %.2f  opptima-min/floor req/s %.2f  counting: CPU per event opptima+metrics/opptima %.3f (target <= 1.10), opptima+metrics/otlp req/s %.2f\n", c,
 				ratio(func(r map[string]map[int]result) float64 { return r["opptima"][c].rps / r["floor"][c].rps }),
 				ratio(func(r map[string]map[int]result) float64 {
 					return float64(r["opptima"][c].p99) / float64(r["floor"][c].p99)
 				}),
-				ratio(func(r map[string]map[int]result) float64 { return r["opptima"][c].rps / r["otlp"][c].rps }),
-				ratio(func(r map[string]map[int]result) float64 {
-					return r["opptima-batch"][c].rps * 100 / r["opptima"][c].rps
-				}),
+				otlp, batch,
 				ratio(func(r map[string]map[int]result) float64 { return r["floor+convert"][c].rps / r["floor"][c].rps }),
 				ratio(func(r map[string]map[int]result) float64 { return r["opptima-min"][c].rps / r["floor"][c].rps }),
 				ratio(func(r map[string]map[int]result) float64 {
 					return r["opptima+metrics"][c].cpuPer1k / r["opptima"][c].cpuPer1k
 				}),
 				ratio(func(r map[string]map[int]result) float64 { return r["opptima+metrics"][c].rps / r["otlp"][c].rps }))
+			if c == 16 || c == 256 {
+				if otlp < 1.1 {
+					missed = append(missed, fmt.Sprintf("opptima/otlp %.2f < 1.1 at %d connections", otlp, c))
+				}
+				if batch < 14 {
+					missed = append(missed, fmt.Sprintf("batch/single %.1f < 14 at %d connections", batch, c))
+				}
+			}
 		}
 	}
 
@@ -137,6 +141,15 @@ func main() {
 		samples := targets[i].soak(c, *soak)
 		fmt.Printf("  RSS MiB: %v\n", samples)
 		fmt.Printf("  peak %.1f MiB (target <= 120); last third vs first third: %+.1f MiB\n", slices.Max(samples), growth(samples))
+		if peak := slices.Max(samples); peak > 120 {
+			missed = append(missed, fmt.Sprintf("peak RSS %.1f MiB > 120", peak))
+		}
+	}
+	for _, m := range missed {
+		fmt.Println("budget missed:", m)
+	}
+	if *checkBudgets && len(missed) > 0 {
+		os.Exit(1)
 	}
 }
 
@@ -154,148 +167,4 @@ func medianResult(rounds []map[string]map[int]result, name string, c int) result
 		cpu, rss = append(cpu, x.cpuPer1k), append(rss, x.peakRSSMiB)
 	}
 	return result{rps: median(rps), p50: time.Duration(median(p50)), p99: time.Duration(median(p99)), cpuPer1k: median(cpu), peakRSSMiB: median(rss)}
-}
-
-func median(values []float64) float64 {
-	sorted := slices.Sorted(slices.Values(values))
-	if n := len(sorted); n%2 == 0 {
-		return (sorted[n/2-1] + sorted[n/2]) / 2
-	}
-	return sorted[len(sorted)/2]
-}
-
-type result struct {
-	rps        float64
-	p50, p99   time.Duration
-	cpuPer1k   float64
-	peakRSSMiB float64
-}
-
-type server struct {
-	addr  string
-	pid   int
-	stop  func()
-	pprof string // pprof extension address, with -cpuprofile
-}
-
-// profileDir is where -cpuprofile saves profiles; empty when off.
-var profileDir string
-
-func saveProfile(addr string, d time.Duration, path string) {
-	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, int(d.Seconds())))
-	check(err)
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	check(err)
-	check(os.WriteFile(path, data, 0o600))
-}
-
-type target struct {
-	name   string
-	path   string
-	body   []byte
-	events int
-	start  func() server
-}
-
-// run starts a fresh server (so peak RSS is this measurement's), warms it
-// up, then loads it with c keep-alive connections for d.
-func (t target) run(c int, d time.Duration) result {
-	srv := t.start()
-	defer srv.stop()
-	url := "http://" + srv.addr + t.path
-	load(url, t.body, c, time.Second) // warm-up
-	cpuBefore := cpuSeconds(srv.pid)
-	if profileDir != "" && srv.pprof != "" {
-		go saveProfile(srv.pprof, d-time.Second, filepath.Join(profileDir, fmt.Sprintf("%s-%d.prof", t.name, c)))
-	}
-	requests, latencies := load(url, t.body, c, d)
-	cpu := cpuSeconds(srv.pid) - cpuBefore
-	slices.Sort(latencies)
-	return result{
-		rps:        float64(requests) / d.Seconds(),
-		p50:        percentile(latencies, 0.50),
-		p99:        percentile(latencies, 0.99),
-		cpuPer1k:   cpu / float64(requests*t.events) * 1000,
-		peakRSSMiB: peakRSS(srv.pid),
-	}
-}
-
-func (t target) soak(c int, d time.Duration) []float64 {
-	srv := t.start()
-	defer srv.stop()
-	url := "http://" + srv.addr + t.path
-	var samples []float64
-	for elapsed := time.Duration(0); elapsed < d; elapsed += 5 * time.Second {
-		load(url, t.body, c, 5*time.Second)
-		samples = append(samples, currentRSS(srv.pid))
-	}
-	return samples
-}
-
-// load posts body with c connections, each sending its next request as soon
-// as the last one is answered, for d. Every answer must be 200.
-func load(url string, body []byte, c int, d time.Duration) (int, []time.Duration) {
-	transport := &http.Transport{MaxIdleConnsPerHost: c, MaxConnsPerHost: c, DisableCompression: true}
-	defer transport.CloseIdleConnections()
-	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-
-	var mu sync.Mutex
-	var all []time.Duration
-	var wg sync.WaitGroup
-	for range c {
-		wg.Go(func() {
-			var mine []time.Duration
-			for ctx.Err() == nil {
-				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+apiKey)
-				req.Header.Set("Content-Type", "application/json")
-				start := time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					fmt.Fprintf(os.Stderr, "%s answered %d\n", url, resp.StatusCode)
-					os.Exit(1)
-				}
-				if ctx.Err() == nil {
-					mine = append(mine, time.Since(start))
-				}
-			}
-			mu.Lock()
-			all = append(all, mine...)
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	return len(all), all
-}
-
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	return sorted[min(len(sorted)-1, int(float64(len(sorted))*p))]
-}
-
-func parseInts(list string) []int {
-	var out []int
-	for _, s := range strings.Split(list, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		check(err)
-		out = append(out, n)
-	}
-	return out
-}
-
-func check(err error) {
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
-	}
 }

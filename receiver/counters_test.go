@@ -3,7 +3,6 @@ package opptimareceiver
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -17,90 +16,13 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/config/configopaque"
-	"go.opentelemetry.io/collector/consumer"
-	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
-	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
 	"github.com/opptimaotel/opptimareceiver/internal/counters"
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
 	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 )
-
-// total sums the last emission's points matching every given attribute.
-func lastTotal(t *testing.T, sink *consumertest.MetricsSink, match map[string]string) int64 {
-	t.Helper()
-	all := sink.AllMetrics()
-	require.NotEmpty(t, all, "the counters were emitted")
-	return total(all[len(all)-1], match)
-}
-
-func total(md pmetric.Metrics, match map[string]string) int64 {
-	sum := int64(0)
-	rms := md.ResourceMetrics()
-	for i := 0; i < rms.Len(); i++ {
-		ms := rms.At(i).ScopeMetrics().At(0).Metrics()
-		for j := 0; j < ms.Len(); j++ {
-			dps := ms.At(j).Sum().DataPoints()
-		points:
-			for k := 0; k < dps.Len(); k++ {
-				for name, want := range match {
-					if v, ok := dps.At(k).Attributes().Get(name); !ok || v.Str() != want {
-						continue points
-					}
-				}
-				sum += dps.At(k).IntValue()
-			}
-		}
-	}
-	return sum
-}
-
-func post(url string, body []byte) (int, error) {
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Authorization", "Bearer "+testKey)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
-}
-
-// flakyLogs refuses every n-th ConsumeLogs call as a full queue would, and
-// a permanent error for bodies holding "poison".
-type flakyLogs struct {
-	calls, every atomic.Int64
-	records      atomic.Int64
-}
-
-func (f *flakyLogs) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
-
-func (f *flakyLogs) ConsumeLogs(_ context.Context, logs plog.Logs) error {
-	rec := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
-	if v, ok := rec.Attributes().Get("email.subject"); ok && v.Str() == "poison" {
-		return consumererror.NewPermanent(errors.New("poison"))
-	}
-	if n := f.calls.Add(1); n%f.every.Load() == 0 {
-		return errors.New("queue is full")
-	}
-	f.records.Add(int64(logs.LogRecordCount()))
-	return nil
-}
-
-// bogotaStamp writes t as Opptima does.
-func bogotaStamp(t time.Time) string {
-	return t.In(time.FixedZone("COT", -5*3600)).Format(time.DateTime)
-}
-
-func eventJSON(kind, domain, stamp string) string {
-	return fmt.Sprintf(`{"type":"SMTP","event":%q,"to":"x@%s","timestamp":%q,"status":"Rebote duro","response":"550 5.1.1 user unknown"}`, kind, domain, stamp)
-}
 
 // TestCountsEveryAcknowledgedEventUnderLoad is the traffic that broke the
 // count connector: 64 connections at once, 100 requests each, single

@@ -6,7 +6,6 @@
 package kubernetes
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,47 +22,6 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	"sigs.k8s.io/yaml"
 )
-
-// decodeStrict reads every document of a manifest file into the type its
-// kind names, failing on any field the API does not have.
-func decodeStrict(t *testing.T, file string) []any {
-	t.Helper()
-	data, err := os.ReadFile(file)
-	require.NoError(t, err)
-	var objects []any
-	for _, doc := range bytes.Split(data, []byte("\n---\n")) {
-		var meta struct {
-			Kind string `json:"kind"`
-		}
-		require.NoError(t, yaml.Unmarshal(doc, &meta), file)
-		var obj any
-		switch meta.Kind {
-		case "Namespace":
-			obj = &corev1.Namespace{}
-		case "ConfigMap":
-			obj = &corev1.ConfigMap{}
-		case "Secret":
-			obj = &corev1.Secret{}
-		case "Service":
-			obj = &corev1.Service{}
-		case "StatefulSet":
-			obj = &appsv1.StatefulSet{}
-		case "PodDisruptionBudget":
-			obj = &policyv1.PodDisruptionBudget{}
-		case "Ingress":
-			obj = &networkingv1.Ingress{}
-		case "PodMonitor":
-			obj = &monitoringv1.PodMonitor{}
-		case "PrometheusRule":
-			obj = &monitoringv1.PrometheusRule{}
-		default:
-			t.Fatalf("%s: kind %q is not one this test knows", file, meta.Kind)
-		}
-		require.NoError(t, yaml.UnmarshalStrict(doc, obj), "%s (%s)", file, meta.Kind)
-		objects = append(objects, obj)
-	}
-	return objects
-}
 
 // manifests decodes every file kustomization.yaml and
 // monitoring/kustomization.yaml list.
@@ -293,42 +251,6 @@ func TestPiecesAgree(t *testing.T) {
 		// garbage collector lets the heap reach twice that: under 80%.
 		assert.Less(t, int64(2*8*23)<<20, limit.Value()*80/100)
 	})
-}
-
-// TestMonitoring: the PodMonitor scrapes both metrics ports of the
-// StatefulSet's pods; the PrometheusRules are examples/alerts' rule files,
-// group for group (both decoded strictly into the Operator's types); the
-// Grafana ConfigMap carries the committed dashboard.
-func TestMonitoring(t *testing.T) {
-	m := load(t)
-	c := m.statefulSet.Spec.Template.Spec.Containers[0]
-
-	assert.Equal(t, m.statefulSet.Spec.Selector.MatchLabels, m.podMonitor.Spec.Selector.MatchLabels)
-	var scraped []string
-	for _, e := range m.podMonitor.Spec.PodMetricsEndpoints {
-		require.NotNil(t, e.Port)
-		containerPort(t, c, *e.Port)
-		scraped = append(scraped, *e.Port)
-	}
-	assert.ElementsMatch(t, []string{"counters", "telemetry"}, scraped)
-
-	require.Len(t, m.prometheusRules, 2)
-	for _, rule := range m.prometheusRules {
-		name, ok := strings.CutPrefix(rule.Name, "opptima-")
-		require.True(t, ok, rule.Name)
-		data, err := os.ReadFile(filepath.Join("..", "..", "examples", "alerts", name+".rules.yml"))
-		require.NoError(t, err)
-		var source monitoringv1.PrometheusRuleSpec
-		require.NoError(t, yaml.UnmarshalStrict(data, &source), "%s.rules.yml", name)
-		assert.Equal(t, source, rule.Spec, "run `make manifests` after editing examples/alerts/%s.rules.yml", name)
-		assert.NotEmpty(t, rule.Spec.Groups)
-	}
-
-	require.Len(t, m.dashboardConfigs, 1)
-	dashboard, err := os.ReadFile(filepath.Join("..", "dashboard", "opptima-bounces.json"))
-	require.NoError(t, err)
-	assert.Equal(t, "1", m.dashboardConfigs[0].Labels["grafana_dashboard"], "the label Grafana's sidecar looks for")
-	assert.Equal(t, string(dashboard), m.dashboardConfigs[0].Data["opptima-bounces.json"], "run `make manifests`")
 }
 
 // containerPort returns the number of a named (or numbered) container port.
