@@ -1,36 +1,21 @@
 package main
 
-import (
-	"bytes"
-	"fmt"
-	"os"
-	"strconv"
-	"strings"
-)
+import "github.com/opptimaotel/opptimareceiver/internal/proctest"
 
-// cpuSeconds is the user+system CPU time of pid, from /proc.
+// cpuSeconds, peakRSS and currentRSS read the server's /proc.
 func cpuSeconds(pid int) float64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	seconds, err := proctest.CPUSeconds(pid)
 	check(err)
-	fields := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+2:]))
-	utime, _ := strconv.ParseFloat(fields[11], 64)
-	stime, _ := strconv.ParseFloat(fields[12], 64)
-	return (utime + stime) / 100 // USER_HZ
+	return seconds
 }
 
 func peakRSS(pid int) float64    { return statusMiB(pid, "VmHWM:") }
 func currentRSS(pid int) float64 { return statusMiB(pid, "VmRSS:") }
 
 func statusMiB(pid int, field string) float64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	mib, err := proctest.StatusMiB(pid, field)
 	check(err)
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, field) {
-			kb, _ := strconv.ParseFloat(strings.Fields(line)[1], 64)
-			return float64(int(kb/1024*10)) / 10
-		}
-	}
-	return 0
+	return float64(int(mib*10)) / 10
 }
 
 // growth compares the mean of the last third of the samples with the first.

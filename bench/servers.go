@@ -10,10 +10,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
+	"github.com/opptimaotel/opptimareceiver/internal/proctest"
 	"go.opentelemetry.io/collector/pdata/plog"
 )
 
@@ -106,7 +106,10 @@ func collectorStarter(bin, config string) func() server {
 func startProcess(addr, readyAddr, bin string, args ...string) server {
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	proctest.Isolate(cmd)
 	check(cmd.Start())
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
 	for deadline := time.Now().Add(30 * time.Second); ; {
 		if conn, err := net.Dial("tcp", readyAddr); err == nil {
 			conn.Close()
@@ -120,10 +123,7 @@ func startProcess(addr, readyAddr, bin string, args ...string) server {
 	if conn, err := net.DialTimeout("tcp", addr, 5*time.Second); err == nil {
 		conn.Close()
 	}
-	return server{addr: addr, pid: cmd.Process.Pid, stop: func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-	}}
+	return server{addr: addr, pid: cmd.Process.Pid, stop: func() { proctest.Stop(cmd, done, 10*time.Second) }}
 }
 
 // otlpBody is the OTLP/JSON request carrying the same information as the
@@ -141,8 +141,7 @@ func batchOf(event []byte, n int) []byte {
 }
 
 func freeAddr() string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := proctest.FreeAddr()
 	check(err)
-	defer l.Close()
-	return l.Addr().String()
+	return addr
 }

@@ -1,7 +1,6 @@
 package examples
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opptimaotel/opptimareceiver/internal/proctest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -114,18 +114,9 @@ func scrapeCounter(t *testing.T, url, name string) int64 {
 
 func statusMiB(t *testing.T, pid int, field string) float64 {
 	t.Helper()
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	mib, err := proctest.StatusMiB(pid, field)
 	require.NoError(t, err)
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, field) {
-			var kb float64
-			_, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, field)), "%f kB", &kb)
-			require.NoError(t, err)
-			return kb / 1024
-		}
-	}
-	t.Fatalf("%s not in /proc/%d/status", field, pid)
-	return 0
+	return mib
 }
 
 // TestAdmissionBoundsMemory: 256 connections each posting a worst-case

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opptimaotel/opptimareceiver/internal/proctest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -42,10 +42,8 @@ func binary(t *testing.T, env string) string {
 // freeAddr returns a loopback address with a port nobody listens on.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := proctest.FreeAddr()
 	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
 	return addr
 }
 
@@ -100,23 +98,13 @@ func startProcessAs(t *testing.T, bin, dir string, uid uint32, env []string, arg
 func startCmd(t *testing.T, cmd *exec.Cmd) *process {
 	t.Helper()
 	bin := cmd.Path
-	if cmd.SysProcAttr == nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{}
-	}
-	cmd.SysProcAttr.Setpgid, cmd.SysProcAttr.Pdeathsig = true, syscall.SIGKILL
+	proctest.Isolate(cmd)
 	p := &process{cmd: cmd, output: &syncBuffer{}, done: make(chan struct{})}
 	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
 	require.NoError(t, p.cmd.Start())
 	go func() { _ = p.cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() {
-		group := -p.cmd.Process.Pid
-		_ = syscall.Kill(group, syscall.SIGTERM)
-		select {
-		case <-p.done:
-		case <-time.After(10 * time.Second):
-			_ = syscall.Kill(group, syscall.SIGKILL)
-			<-p.done
-		}
+		proctest.Stop(p.cmd, p.done, 10*time.Second)
 		if t.Failed() {
 			t.Logf("%s output:\n%s", filepath.Base(bin), tail(p.output.String(), 4000))
 		}
