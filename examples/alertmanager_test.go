@@ -58,15 +58,9 @@ type amAlert struct {
 }
 
 // alerts returns every alert Alertmanager holds.
-func (a *alertmanager) alerts(t *testing.T) []amAlert {
-	t.Helper()
-	resp, err := http.Get("http://" + a.addr + "/api/v2/alerts")
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode)
+func (a *alertmanager) alerts() ([]amAlert, error) {
 	var alerts []amAlert
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&alerts))
-	return alerts
+	return alerts, getJSON("http://"+a.addr+"/api/v2/alerts", &alerts)
 }
 
 // waitForSuppressed waits until Alertmanager holds the alert and an inhibit
@@ -74,8 +68,12 @@ func (a *alertmanager) alerts(t *testing.T) []amAlert {
 func (a *alertmanager) waitForSuppressed(t *testing.T, name string) {
 	t.Helper()
 	eventually(t, 60*time.Second, func() error {
+		alerts, err := a.alerts()
+		if err != nil {
+			return err
+		}
 		var seen []string
-		for _, alert := range a.alerts(t) {
+		for _, alert := range alerts {
 			if alert.Labels["alertname"] != name {
 				continue
 			}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/opptimaotel/opptimareceiver/internal/proctest"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -185,29 +186,22 @@ func (c *collector) post(t *testing.T, body []byte) int {
 	return resp.StatusCode
 }
 
-// eventually retries check until it returns nil or timeout passes.
+// eventually waits until check returns nil, polling every 200 ms, and
+// fails the test with check's last error after timeout. check runs on
+// another goroutine (require.EventuallyWithT's), so it reports errors and
+// never calls require on the test itself.
 func eventually(t *testing.T, timeout time.Duration, check func() error) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	var err error
-	for time.Now().Before(deadline) {
-		if err = check(); err == nil {
-			return
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Fatalf("still failing after %s: %v", timeout, err)
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.NoError(c, check())
+	}, timeout, 200*time.Millisecond)
 }
 
 // waitUntil polls cond every 10 ms and fails the test after timeout, so a
 // load that never gets going fails fast instead of hanging the run.
 func waitUntil(t *testing.T, timeout time.Duration, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(timeout); !cond(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %s", timeout)
-		}
-	}
+	require.Eventually(t, cond, timeout, 10*time.Millisecond, "condition not met within %s", timeout)
 }
 
 func payload(t *testing.T, name string) []byte {

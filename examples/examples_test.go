@@ -133,8 +133,9 @@ func TestLocalQuickStart(t *testing.T) {
 		return nil
 	})
 	eventually(t, 10*time.Second, func() error {
-		if n := scrapeCounter(t, "http://"+telemetry+"/metrics", "otelcol_receiver_accepted_log_records"); n != 1 {
-			return fmt.Errorf("otelcol_receiver_accepted_log_records = %d", n)
+		n, err := scrapeCounter("http://"+telemetry+"/metrics", "otelcol_receiver_accepted_log_records")
+		if err != nil || n != 1 {
+			return fmt.Errorf("otelcol_receiver_accepted_log_records = %d (%v)", n, err)
 		}
 		return nil
 	})

@@ -62,7 +62,7 @@ scrape_configs:
 	return &prometheus{process: p, api: "http://" + addr + "/api/v1/"}
 }
 
-func (p *prometheus) get(t *testing.T, path string, out any) error {
+func (p *prometheus) get(path string, out any) error {
 	resp, err := http.Get(p.api + path)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func (p *prometheus) get(t *testing.T, path string, out any) error {
 
 // query returns the instant vector of a PromQL expression, keyed by the
 // values of the given labels joined with ",".
-func (p *prometheus) query(t *testing.T, expr string, by []string) (map[string]float64, error) {
+func (p *prometheus) query(expr string, by []string) (map[string]float64, error) {
 	var answer struct {
 		Data struct {
 			Result []struct {
@@ -85,7 +85,7 @@ func (p *prometheus) query(t *testing.T, expr string, by []string) (map[string]f
 			} `json:"result"`
 		} `json:"data"`
 	}
-	if err := p.get(t, "query?query="+url.QueryEscape(expr), &answer); err != nil {
+	if err := p.get("query?query="+url.QueryEscape(expr), &answer); err != nil {
 		return nil, err
 	}
 	out := map[string]float64{}
@@ -108,7 +108,7 @@ func (p *prometheus) eventuallyHolds(t *testing.T, expected expectedCounts) {
 	t.Helper()
 	for _, e := range expected {
 		eventually(t, 60*time.Second, func() error {
-			got, err := p.query(t, e.expr, e.by)
+			got, err := p.query(e.expr, e.by)
 			if err != nil {
 				return err
 			}
@@ -133,7 +133,7 @@ func (p *prometheus) waitForEvaluation(t *testing.T, since time.Time) {
 				} `json:"groups"`
 			} `json:"data"`
 		}
-		if err := p.get(t, "rules", &answer); err != nil {
+		if err := p.get("rules", &answer); err != nil {
 			return err
 		}
 		if len(answer.Data.Groups) == 0 {
@@ -149,8 +149,7 @@ func (p *prometheus) waitForEvaluation(t *testing.T, since time.Time) {
 }
 
 // alerts returns the state of every pending or firing alert by name.
-func (p *prometheus) alerts(t *testing.T) map[string]string {
-	t.Helper()
+func (p *prometheus) alerts() (map[string]string, error) {
 	var answer struct {
 		Data struct {
 			Alerts []struct {
@@ -159,7 +158,9 @@ func (p *prometheus) alerts(t *testing.T) map[string]string {
 			} `json:"alerts"`
 		} `json:"data"`
 	}
-	require.NoError(t, p.get(t, "alerts", &answer))
+	if err := p.get("alerts", &answer); err != nil {
+		return nil, err
+	}
 	out := map[string]string{}
 	for _, a := range answer.Data.Alerts {
 		name := a.Labels["alertname"]
@@ -167,5 +168,5 @@ func (p *prometheus) alerts(t *testing.T) map[string]string {
 			out[name] = a.State
 		}
 	}
-	return out
+	return out, nil
 }

@@ -77,8 +77,12 @@ func TestProductionAlertingEndToEnd(t *testing.T) {
 	// Every rule evaluated over the calm counts: nothing pending or firing,
 	// nothing notified.
 	prom.waitForEvaluation(t, time.Now())
-	assert.Empty(t, prom.alerts(t), "a calm 1% bounce rate raises no alert")
-	assert.Empty(t, am.alerts(t), "Alertmanager holds no alert")
+	promAlerts, err := prom.alerts()
+	require.NoError(t, err)
+	assert.Empty(t, promAlerts, "a calm 1% bounce rate raises no alert")
+	amAlerts, err := am.alerts()
+	require.NoError(t, err)
+	assert.Empty(t, amAlerts, "Alertmanager holds no alert")
 	assert.Empty(t, notifications.received(), "no notification for a calm load")
 
 	// The incident: yahoo.com refuses the sending IP for one account.
@@ -128,7 +132,7 @@ func checkDashboardQueries(t *testing.T, prom *prometheus) {
 		for _, target := range panel.Targets {
 			queries++
 			eventually(t, 30*time.Second, func() error {
-				got, err := prom.query(t, target.Expr, nil)
+				got, err := prom.query(target.Expr, nil)
 				if err != nil {
 					return err
 				}

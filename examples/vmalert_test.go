@@ -43,7 +43,9 @@ func TestVMAlertOnTheLogs(t *testing.T) {
 	})
 	evaluatedSince := time.Now()
 	waitForEvaluations(t, api, evaluatedSince.Add(3*time.Second))
-	assert.Empty(t, vmalertAlerts(t, api), "a calm 1% bounce rate raises no alert")
+	calmAlerts, err := vmalertAlerts(api)
+	require.NoError(t, err)
+	assert.Empty(t, calmAlerts, "a calm 1% bounce rate raises no alert")
 
 	spike := make([]sentEvent, 0, 200)
 	for i := range 200 {
@@ -51,13 +53,17 @@ func TestVMAlertOnTheLogs(t *testing.T) {
 	}
 	sender.send(t, spike, 16)
 	eventually(t, 60*time.Second, func() error {
-		alerts := vmalertAlerts(t, api)
+		alerts, err := vmalertAlerts(api)
+		if err != nil {
+			return err
+		}
 		if alerts["OpptimaLogsBounceRateHigh"] != "firing" || alerts["OpptimaLogsReputationBlocks"] != "firing" {
 			return fmt.Errorf("alerts: %v", alerts)
 		}
 		return nil
 	})
-	t.Logf("alerts after the spike: %v", vmalertAlerts(t, api))
+	after, _ := vmalertAlerts(api)
+	t.Logf("alerts after the spike: %v", after)
 }
 
 // startVMAlert runs vmalert on VictoriaLogs with a copy of the rules
@@ -81,8 +87,7 @@ func startVMAlert(t *testing.T, bin, datasource string) string {
 }
 
 // vmalertAlerts returns the state of every pending or firing alert by name.
-func vmalertAlerts(t *testing.T, api string) map[string]string {
-	t.Helper()
+func vmalertAlerts(api string) (map[string]string, error) {
 	var answer struct {
 		Data struct {
 			Alerts []struct {
@@ -91,14 +96,16 @@ func vmalertAlerts(t *testing.T, api string) map[string]string {
 			} `json:"alerts"`
 		} `json:"data"`
 	}
-	getJSON(t, api+"alerts", &answer)
+	if err := getJSON(api+"alerts", &answer); err != nil {
+		return nil, err
+	}
 	out := map[string]string{}
 	for _, a := range answer.Data.Alerts {
 		if out[a.Name] != "firing" {
 			out[a.Name] = a.State
 		}
 	}
-	return out
+	return out, nil
 }
 
 // waitForEvaluations waits until every rule was evaluated after since.
@@ -116,11 +123,13 @@ func waitForEvaluations(t *testing.T, api string, since time.Time) {
 				} `json:"groups"`
 			} `json:"data"`
 		}
-		getJSON(t, api+"rules", &answer)
+		if err := getJSON(api+"rules", &answer); err != nil {
+			return err
+		}
 		for _, g := range answer.Data.Groups {
 			for _, r := range g.Rules {
 				if r.LastError != "" {
-					t.Fatalf("rule %s: %s", r.Name, r.LastError)
+					return fmt.Errorf("rule %s: %s", r.Name, r.LastError)
 				}
 				if r.LastEvaluation.Before(since) {
 					return fmt.Errorf("rule %s last evaluated at %s", r.Name, r.LastEvaluation)
@@ -131,11 +140,16 @@ func waitForEvaluations(t *testing.T, api string, since time.Time) {
 	})
 }
 
-func getJSON(t *testing.T, url string, out any) {
-	t.Helper()
+// getJSON decodes the JSON answer of a GET; it reports errors rather than
+// failing the test, since it runs inside eventually's polls.
+func getJSON(url string, out any) error {
 	resp, err := http.Get(url)
-	require.NoError(t, err)
+	if err != nil {
+		return err
+	}
 	defer resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode, url)
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(out))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
 }
