@@ -1,7 +1,6 @@
 package opptimareceiver
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"net/http"
 	"strings"
@@ -13,17 +12,6 @@ import (
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 )
-
-func postWithKey(t *testing.T, url, key string, body []byte) int {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+key)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	resp.Body.Close()
-	return resp.StatusCode
-}
 
 // TestAccountsNameTheirRecordsAndCounters: each account's keys (both keys
 // of one being rotated) put its name on the request's resource and on the
@@ -40,10 +28,10 @@ func TestAccountsNameTheirRecordsAndCounters(t *testing.T) {
 	})
 	bounce := []byte(eventJSON("bounce", "gmail.com", "2020-10-05 17:40:54"))
 	for _, key := range []string{"key-co", "key-mx-old", "key-mx-new", testKey} {
-		require.Equal(t, http.StatusOK, postWithKey(t, srv.url, key, bounce), key)
+		require.Equal(t, http.StatusOK, send(t, http.MethodPost, srv.url, bounce, bearer(key)).status, key)
 	}
-	require.Equal(t, http.StatusUnauthorized, postWithKey(t, srv.url, "key-co2", bounce))
-	require.Equal(t, http.StatusUnauthorized, postWithKey(t, srv.url, "tienda-co", bounce), "an account's name is not a key")
+	require.Equal(t, http.StatusUnauthorized, send(t, http.MethodPost, srv.url, bounce, bearer("key-co2")).status)
+	require.Equal(t, http.StatusUnauthorized, send(t, http.MethodPost, srv.url, bounce, bearer("tienda-co")).status, "an account's name is not a key")
 
 	var accounts []string
 	for _, l := range logs.AllLogs() {
@@ -67,7 +55,7 @@ func TestAccountsNameTheirRecordsAndCounters(t *testing.T) {
 func TestNoAccountsNoAccountAttribute(t *testing.T) {
 	sink := new(consumertest.LogsSink)
 	url := startReceiver(t, pipelines{logs: sink}, nil).url
-	require.Equal(t, http.StatusOK, postWithKey(t, url, testKey, fixture(t, "smtp-bounce.json")))
+	require.Equal(t, http.StatusOK, send(t, http.MethodPost, url, fixture(t, "smtp-bounce.json"), bearer(testKey)).status)
 	attrs := sink.AllLogs()[0].ResourceLogs().At(0).Resource().Attributes()
 	assert.Equal(t, map[string]any{"service.name": "opptima"}, attrs.AsRaw())
 }

@@ -61,7 +61,7 @@ func TestAdmissionRefusesWhenFull(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 2 {
 		wg.Go(func() {
-			status, err := post(url, body)
+			status, err := send(t, http.MethodPost, url, body, bearer(testKey)).result()
 			assert.NoError(t, err)
 			assert.Equal(t, http.StatusOK, status)
 		})
@@ -78,7 +78,7 @@ func TestAdmissionRefusesWhenFull(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, int64(2*bytes.Count(body, []byte(`"event"`))), logs.records.Load(), "only the two admitted requests passed on")
 
-	status, err := post(url, body)
+	status, err := send(t, http.MethodPost, url, body, bearer(testKey)).result()
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, status, "the room is given back")
 }
@@ -117,7 +117,7 @@ func TestAdmissionCountsABodyOfUnknownLengthAtItsMost(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, writer.Close())
 	assert.Equal(t, http.StatusOK, <-done)
-	status, err := post(url, []byte(`{"event":"sent"}`))
+	status, err := send(t, http.MethodPost, url, []byte(`{"event":"sent"}`), bearer(testKey)).result()
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, status)
 }
@@ -134,7 +134,7 @@ func TestOrdinaryTrafficNeverMeetsTheBound(t *testing.T) {
 	for range 256 {
 		wg.Go(func() {
 			for range 10 {
-				status, err := post(url, body)
+				status, err := send(t, http.MethodPost, url, body, bearer(testKey)).result()
 				if !assert.NoError(t, err) {
 					return
 				}

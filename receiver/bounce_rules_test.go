@@ -20,7 +20,7 @@ func TestUsersBounceRulesDecideFirst(t *testing.T) {
 	})
 	for _, reply := range []string{"550 5.2.2 Fuera de la oficina: mailbox full", "550 5.2.2 mailbox full"} {
 		body := `{"type":"SMTP","event":"bounce","to":"a@gmail.com","timestamp":"2020-10-05 17:40:54","status":"Rebote duro","response":"` + reply + `"}`
-		status, err := post(srv.url, []byte(body))
+		status, err := send(t, http.MethodPost, srv.url, []byte(body), bearer(testKey)).result()
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, status)
 	}

@@ -58,7 +58,7 @@ func TestCountsEveryAcknowledgedEventUnderLoad(t *testing.T) {
 				}
 				body := []byte("[" + strings.Join(events, ",") + "]")
 				for attempt := 0; ; attempt++ {
-					status, err := post(srv.url, body)
+					status, err := send(t, http.MethodPost, srv.url, body, bearer(testKey)).result()
 					if !assert.NoError(t, err) {
 						return
 					}
@@ -95,22 +95,22 @@ func TestRefusedRequestsAreNotCounted(t *testing.T) {
 	srv := startReceiver(t, pipelines{logs: logs, metrics: true}, nil)
 
 	bounce := []byte(eventJSON("bounce", "gmail.com", "2020-10-05 17:40:54"))
-	status, err := post(srv.url, bounce)
+	status, err := send(t, http.MethodPost, srv.url, bounce, bearer(testKey)).result()
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, status)
-	status, err = post(srv.url, bounce)
+	status, err = send(t, http.MethodPost, srv.url, bounce, bearer(testKey)).result()
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, status, "refused: not counted")
-	status, err = post(srv.url, bounce) // Opptima resends it
+	status, err = send(t, http.MethodPost, srv.url, bounce, bearer(testKey)).result() // Opptima resends it
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, status, "the resend is counted, once")
 
 	poison := []byte(`{"event":"bounce","subject":"poison"}`)
-	status, err = post(srv.url, poison)
+	status, err = send(t, http.MethodPost, srv.url, poison, bearer(testKey)).result()
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, status, "a permanent error is not counted")
 	for _, body := range []string{`{"event":`, `[]`, `{"to":"x@gmail.com"}`} {
-		status, err = post(srv.url, []byte(body))
+		status, err = send(t, http.MethodPost, srv.url, []byte(body), bearer(testKey)).result()
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, status, body)
 	}
@@ -131,7 +131,7 @@ func TestRefusedRequestsAreNotCounted(t *testing.T) {
 func TestShutdownEmitsTheFinalValues(t *testing.T) {
 	srv := startReceiver(t, pipelines{logs: consumertest.NewNop(), metrics: true}, nil)
 	for range 5 {
-		status, err := post(srv.url, []byte(eventJSON("delivered", "hotmail.com", "2020-10-05 17:40:54")))
+		status, err := send(t, http.MethodPost, srv.url, []byte(eventJSON("delivered", "hotmail.com", "2020-10-05 17:40:54")), bearer(testKey)).result()
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, status)
 	}
@@ -146,7 +146,7 @@ func TestShutdownEmitsTheFinalValues(t *testing.T) {
 func TestEmissionsAreCumulativeFromTheStart(t *testing.T) {
 	srv := startReceiver(t, pipelines{logs: consumertest.NewNop(), metrics: true}, func(cfg *Config) { cfg.Metrics.Interval = 10 * time.Millisecond })
 	for i := range 20 {
-		status, err := post(srv.url, []byte(eventJSON("sent", "gmail.com", "2020-10-05 17:40:54")))
+		status, err := send(t, http.MethodPost, srv.url, []byte(eventJSON("sent", "gmail.com", "2020-10-05 17:40:54")), bearer(testKey)).result()
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, status)
 		if i%5 == 0 {
@@ -177,7 +177,7 @@ func TestEmissionsAreCumulativeFromTheStart(t *testing.T) {
 // decoded and answered 200.
 func TestMetricsPipelineAlone(t *testing.T) {
 	srv := startReceiver(t, pipelines{logs: nil, metrics: true}, nil)
-	status, err := post(srv.url, []byte("["+eventJSON("bounce", "gmail.com", "x")+","+eventJSON("click", "une.net.co", "y")+"]"))
+	status, err := send(t, http.MethodPost, srv.url, []byte("["+eventJSON("bounce", "gmail.com", "x")+","+eventJSON("click", "une.net.co", "y")+"]"), bearer(testKey)).result()
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, status)
 	srv.shutdown()
@@ -205,11 +205,11 @@ func TestOneServerForBothPipelines(t *testing.T) {
 	url := "http://" + logs.(*webhookReceiver).addr.String() + cfg.Path
 
 	require.NoError(t, logs.Shutdown(context.Background()))
-	status, err := post(url, []byte(eventJSON("bounce", "gmail.com", "x")))
+	status, err := send(t, http.MethodPost, url, []byte(eventJSON("bounce", "gmail.com", "x")), bearer(testKey)).result()
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, status, "still serving for the metrics pipeline")
 	require.NoError(t, metrics.Shutdown(context.Background()))
-	_, err = post(url, []byte(eventJSON("bounce", "gmail.com", "x")))
+	_, err = send(t, http.MethodPost, url, []byte(eventJSON("bounce", "gmail.com", "x")), bearer(testKey)).result()
 	assert.Error(t, err, "stopped with the last pipeline")
 	assert.Equal(t, int64(1), lastTotal(t, sink, nil))
 
@@ -235,7 +235,7 @@ func TestSeriesStayBoundedWhateverIsPosted(t *testing.T) {
 				events[i] = eventJSON("bounce", fmt.Sprintf("d%d.example", rng.IntN(1e6)), "x")
 			}
 		}
-		status, err := post(srv.url, []byte("["+strings.Join(events, ",")+"]"))
+		status, err := send(t, http.MethodPost, srv.url, []byte("["+strings.Join(events, ",")+"]"), bearer(testKey)).result()
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, status)
 	}

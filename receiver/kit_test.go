@@ -3,8 +3,10 @@ package opptimareceiver
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -128,18 +130,43 @@ func total(md pmetric.Metrics, match map[string]string) int64 {
 	return sum
 }
 
-func post(url string, body []byte) (int, error) {
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+// answer is what the webhook said, or the error of a request that got no
+// answer (a server shut down on purpose).
+type answer struct {
+	status int
+	header http.Header
+	body   map[string]any
+	err    error
+}
+
+func (a answer) result() (int, error) { return a.status, a.err }
+
+// send sends a body to url and reads the answer. It is the one way the
+// tests talk to the webhook, and safe on many goroutines: it never stops
+// the test, and a transport error comes back in the answer. An answer that
+// is not JSON fails the test (every answer of the webhook is).
+func send(t testing.TB, method, url string, body []byte, headers map[string]string) answer {
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
 	if err != nil {
-		return 0, err
+		return answer{err: err}
 	}
-	req.Header.Set("Authorization", "Bearer "+testKey)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, err
+		return answer{err: err}
 	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return answer{status: resp.StatusCode, header: resp.Header, err: err}
+	}
+	a := answer{status: resp.StatusCode, header: resp.Header}
+	if err := json.Unmarshal(raw, &a.body); err != nil {
+		t.Errorf("every answer is JSON: %q", raw)
+	}
+	return a
 }
 
 // flakyLogs refuses every n-th ConsumeLogs call as a full queue would, and

@@ -54,7 +54,7 @@ func TestEveryRefusalIsLogged(t *testing.T) {
 		resp.Body.Close()
 		require.Equal(t, c.status, resp.StatusCode, c.name)
 	}
-	status, err := post(url, []byte(goodEvent))
+	status, err := send(t, http.MethodPost, url, []byte(goodEvent), bearer(testKey)).result()
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, status)
 
@@ -114,7 +114,7 @@ func TestUnreadableTimeIsTakenAndLogged(t *testing.T) {
 	recv := startReceiver(t, pipelines{logs: sink}, nil)
 	url, logs := recv.url, recv.logs
 	before := time.Now()
-	status, err := post(url, []byte(`{"type":"SMTP","event":"bounce","timestamp":"05/10/2020 5:40 PM"}`))
+	status, err := send(t, http.MethodPost, url, []byte(`{"type":"SMTP","event":"bounce","timestamp":"05/10/2020 5:40 PM"}`), bearer(testKey)).result()
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, status)
 	rec := sink.AllLogs()[0].ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)

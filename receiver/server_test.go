@@ -3,9 +3,7 @@ package opptimareceiver
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -27,29 +25,6 @@ func fixture(t testing.TB, name string) []byte {
 	body, err := os.ReadFile(filepath.Join("..", "testdata", "payloads", name))
 	require.NoError(t, err)
 	return body
-}
-
-type answer struct {
-	status int
-	header http.Header
-	body   map[string]any
-}
-
-func send(t *testing.T, method, url string, body []byte, headers map[string]string) answer {
-	t.Helper()
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
-	require.NoError(t, err)
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	a := answer{status: resp.StatusCode, header: resp.Header}
-	require.NoError(t, json.Unmarshal(raw, &a.body), "every answer is JSON: %q", raw)
-	return a
 }
 
 func bearer(key string) map[string]string {

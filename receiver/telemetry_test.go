@@ -60,7 +60,7 @@ func TestObsReportCountsAcceptedAndRefused(t *testing.T) {
 		})
 		url, tel := recv.url, recv.telemetry
 		done := make(chan int)
-		go func() { status, _ := post(url, body); done <- status }()
+		go func() { status, _ := send(t, http.MethodPost, url, body, bearer(testKey)).result(); done <- status }()
 		<-logs.entered
 		require.Equal(t, http.StatusServiceUnavailable, send(t, http.MethodPost, url, body, bearer(testKey)).status)
 		close(logs.gate)
