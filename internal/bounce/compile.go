@@ -28,10 +28,10 @@ func statusKeyOf(subject, detail string) statusKey {
 
 var pow10 = [3]int{1, 10, 100}
 
-// Evidence kinds, from the most specific (rules.go says why this order).
+// Evidence kinds of the built-in table, from the most specific (rules.go
+// says why this order; users' rules, stronger still, run before it).
 const (
-	kindUser = iota
-	kindProviderStatus
+	kindProviderStatus = iota
 	kindPhrase
 	kindStatus
 	kindSymptom
@@ -76,25 +76,23 @@ func compileRules(table []rule) compiledRules {
 		c.evidence = append(c.evidence, evidence{rank: kind*len(c.table) + rule, rule: rule, label: label})
 		return len(c.evidence) - 1
 	}
-	keep := func(m map[statusKey]int, key statusKey, e int) {
-		if old, taken := m[key]; !taken || c.evidence[e].rank < c.evidence[old].rank {
-			m[key] = e
-		}
-	}
 	for i, r := range c.table {
 		category, ok := categoryOf[r.reason]
 		if !ok {
 			panic(fmt.Sprintf("bounce rule %d: unknown reason %q", i, r.reason))
 		}
 		c.table[i].category = category
-		for kind, phrases := range map[int][]string{kindPhrase: r.phrases, kindSymptom: r.symptoms} {
-			what := map[int]string{kindPhrase: "phrase", kindSymptom: "symptom"}[kind]
-			for _, phrase := range phrases {
+		for _, group := range []struct {
+			kind    int
+			what    string
+			phrases []string
+		}{{kindPhrase, "phrase", r.phrases}, {kindSymptom, "symptom", r.symptoms}} {
+			for _, phrase := range group.phrases {
 				segments, err := phraseSegments(phrase)
 				if err != nil {
 					panic(fmt.Sprintf("bounce rule %d: %v", i, err))
 				}
-				e := add(kind, i, fmt.Sprintf("%s: %s %q", r.name, what, phrase))
+				e := add(group.kind, i, fmt.Sprintf("%s: %s %q", r.name, group.what, phrase))
 				p := compiledPhrase{evidence: e, rank: c.evidence[e].rank, segments: segments}
 				first := p.segments[0]
 				key := foldHash(first[0])
@@ -107,7 +105,7 @@ func compileRules(table []rule) compiledRules {
 		}
 		for _, status := range r.providerStatuses {
 			for _, key := range statusKeys(i, status) {
-				keep(c.byStatus, key, add(kindProviderStatus, i, fmt.Sprintf("%s: provider status %s", r.name, status)))
+				keepStronger(&c, c.byStatus, key, add(kindProviderStatus, i, fmt.Sprintf("%s: provider status %s", r.name, status)))
 			}
 		}
 		for _, status := range r.statuses {
@@ -116,18 +114,22 @@ func compileRules(table []rule) compiledRules {
 				kind = kindSubjectOrCode
 			}
 			for _, key := range statusKeys(i, status) {
-				keep(c.byStatus, key, add(kind, i, fmt.Sprintf("%s: status %s", r.name, status)))
+				keepStronger(&c, c.byStatus, key, add(kind, i, fmt.Sprintf("%s: status %s", r.name, status)))
 			}
 		}
 		for _, code := range r.codes {
-			e := add(kindSubjectOrCode, i, fmt.Sprintf("%s: reply code %d", r.name, code))
-			if old, taken := c.byCode[code]; !taken || c.evidence[e].rank < c.evidence[old].rank {
-				c.byCode[code] = e
-			}
+			keepStronger(&c, c.byCode, code, add(kindSubjectOrCode, i, fmt.Sprintf("%s: reply code %d", r.name, code)))
 		}
 	}
 	c.none = add(kindNone, len(c.table)-1, "none")
 	return c
+}
+
+// keepStronger makes m hold evidence e for key unless it holds a stronger one.
+func keepStronger[K comparable](c *compiledRules, m map[K]int, key K, e int) {
+	if old, taken := m[key]; !taken || c.evidence[e].rank < c.evidence[old].rank {
+		m[key] = e
+	}
 }
 
 // statusKeys reads "X.subject.detail", "X.subject.*" or

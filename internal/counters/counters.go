@@ -79,7 +79,7 @@ type Tally struct {
 // sets. It must be called before the logs are consumed: they belong to the
 // pipeline after that.
 func (c *Counter) Tally(logs plog.Logs) Tally {
-	var t Tally
+	t := Tally{series: make([]series, 0, logs.LogRecordCount())}
 	for _, rl := range logs.ResourceLogs().All() {
 		account := text(rl.Resource().Attributes(), opptima.AttrAccount)
 		for _, sl := range rl.ScopeLogs().All() {

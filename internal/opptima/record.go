@@ -49,19 +49,16 @@ func appendRecord(opts *Options, s *scanner, rec plog.LogRecord, observed pcommo
 	}
 
 	rec.SetEventName(eventName(b.group, b.kind))
-	switch {
-	case b.hasTimestamp:
+	if b.hasTimestamp {
 		rec.SetTimestamp(pcommon.NewTimestampFromTime(b.timestamp))
-	case b.unreadableTime:
+	} else {
 		// A record never has no time: the arrival time stands in, and
-		// opptima.timestamp keeps what was sent.
+		// opptima.timestamp keeps what was sent when it could not be read.
 		rec.SetTimestamp(observed)
-		if opts.OnUnreadableTime != nil {
+		if b.unreadableTime && opts.OnUnreadableTime != nil {
 			value, _ := b.attrs.Get(attrTimestamp)
 			opts.OnUnreadableTime(value.AsString())
 		}
-	default:
-		rec.SetTimestamp(observed)
 	}
 	b.reply = bounce.ParseReply(b.response)
 	if b.reply.Code != 0 {
