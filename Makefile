@@ -123,7 +123,7 @@ unit-test: $(KUSTOMIZE)
 
 e2e-test: $(OTELCOL) $(VLOGS) $(VMALERT) promtool image
 	OPPTIMA_E2E=1 OTELCOL_BIN=$(OTELCOL) VICTORIA_LOGS_BIN=$(VLOGS) VMALERT_BIN=$(VMALERT) PROMETHEUS_BIN=$$(command -v prometheus) \
-	  ALERTMANAGER_BIN=$$(command -v prometheus-alertmanager) AMTOOL_BIN=$$(command -v amtool) \
+	  ALERTMANAGER_BIN=$$(command -v prometheus-alertmanager) AMTOOL_BIN=$$(command -v amtool) PROMTOOL_BIN=$$(command -v promtool) \
 	  PODMAN_BIN=$$(command -v podman) HAPROXY_BIN=$$(command -v haproxy) IMAGE=$(IMAGE) \
 	  $(GO) test -count=1 -timeout 20m ./examples/...
 

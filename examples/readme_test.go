@@ -137,3 +137,44 @@ func TestReadmeOCBSnippetIsTheBuildConfig(t *testing.T) {
 	assert.Contains(t, build.Receivers, snippet.Receivers[0])
 	assert.Equal(t, build.Replaces, snippet.Replaces)
 }
+
+// TestReadmePrometheusConfig: the scrape and rules configuration the README
+// shows for a Prometheus without the Operator is valid (promtool check
+// config, with the rule files it names) and its jobs are the ones the
+// missing-data alerts look for.
+func TestReadmePrometheusConfig(t *testing.T) {
+	promtool := binary(t, "PROMTOOL_BIN")
+	var snippet string
+	for _, block := range codeBlocks(t, "## Production, step by step", "yaml") {
+		if strings.Contains(block, "scrape_configs:") {
+			snippet = block
+		}
+	}
+	require.NotEmpty(t, snippet, "the README shows a Prometheus configuration")
+	dir := t.TempDir()
+	for _, name := range []string{"bounce-rate.rules.yml", "collector.rules.yml"} {
+		require.Contains(t, snippet, name)
+		data, err := os.ReadFile(filepath.Join("alerts", name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), data, 0o600))
+	}
+	path := filepath.Join(dir, "prometheus.yml")
+	require.NoError(t, os.WriteFile(path, []byte(snippet), 0o600))
+	out, err := exec.Command(promtool, "check", "config", path).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+
+	var config struct {
+		ScrapeConfigs []struct {
+			JobName string `json:"job_name"`
+		} `json:"scrape_configs"`
+	}
+	require.NoError(t, yaml.Unmarshal([]byte(snippet), &config))
+	rules, err := os.ReadFile(filepath.Join("alerts", "collector.rules.yml"))
+	require.NoError(t, err)
+	jobs := regexp.MustCompile(`job=~"([^"]+)"`).FindStringSubmatch(string(rules))
+	require.NotNil(t, jobs, "the missing-data alerts select jobs by name")
+	require.Len(t, config.ScrapeConfigs, 2)
+	for _, c := range config.ScrapeConfigs {
+		assert.Regexp(t, "^"+jobs[1]+"$", c.JobName)
+	}
+}
