@@ -35,9 +35,8 @@ func TestLogsDoNotAliasTheBody(t *testing.T) {
 
 // Allocations per event are information, not a budget (CPU per event end
 // to end is what users pay; BENCHMARKS.md keeps the figures): most are
-// pdata's one wrapper per attribute and one copy per string value, so each
-// attribute adds one or two. The bound only catches a gross regression
-// (38 per documented bounce when it was written).
+// pdata's one wrapper per attribute and one copy per string value. The
+// bound only catches a gross regression.
 func TestAllocationsPerEvent(t *testing.T) {
 	event, err := os.ReadFile(filepath.Join(payloadDir, "smtp-bounce.json"))
 	require.NoError(t, err)
