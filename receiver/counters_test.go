@@ -19,7 +19,6 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
-	"github.com/opptimaotel/opptimareceiver/internal/counters"
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
 	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 )
@@ -244,5 +243,5 @@ func TestSeriesStayBoundedWhateverIsPosted(t *testing.T) {
 	assert.Equal(t, int64(100_000), total(md, nil))
 	limit := (4*3 + 3*3*32) * (2 + 1)
 	assert.LessOrEqual(t, md.DataPointCount(), limit)
-	assert.Equal(t, int64(100_000), total(md, map[string]string{opptima.AttrToDomain: counters.Other}))
+	assert.Equal(t, int64(100_000), total(md, map[string]string{opptima.AttrToDomain: opptima.Other}))
 }

@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
 	"go.uber.org/zap"
@@ -42,7 +43,8 @@ type webhookReceiver struct {
 	nextMetrics consumer.Metrics
 
 	handler  *webhookHandler
-	counter  *counters.Counter // nil without a metrics pipeline
+	counter  *counters.Counter        // nil without a metrics pipeline
+	metrics  *metadata.MetricsBuilder // turns the counts into opptima.events
 	server   *http.Server
 	addr     net.Addr // where it listens once started; tests bind port 0
 	stopTick chan struct{}
@@ -108,9 +110,10 @@ func (r *webhookReceiver) Shutdown(ctx context.Context) error {
 // as a ServeMux pattern: a pattern would turn "/hooks/" into a subtree and
 // make "{" or a space in the path panic at start.
 func (r *webhookReceiver) start(ctx context.Context, host component.Host) error {
-	started := time.Now()
 	if r.nextMetrics != nil {
-		r.counter = counters.New(r.cfg.Metrics.Domains, started)
+		r.counter = counters.New(r.cfg.Metrics.Domains)
+		r.metrics = metadata.NewMetricsBuilder(metadata.DefaultMetricsBuilderConfig(), r.settings,
+			metadata.WithStartTime(pcommon.NewTimestampFromTime(time.Now())))
 	}
 	r.handler = newWebhookHandler(r.cfg, r.nextLogs, r.counter, r.obsreport, r.telemetry, r.converter, r.warnings)
 	route := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -165,30 +168,3 @@ func (r *webhookReceiver) shutdown(ctx context.Context) error {
 	r.telemetry.Shutdown()
 	return err
 }
-
-// emitEvery emits the running totals every metrics.interval until shutdown.
-func (r *webhookReceiver) emitEvery() {
-	ticker := time.NewTicker(r.cfg.Metrics.Interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-r.stopTick:
-			return
-		case <-ticker.C:
-			if err := r.emit(context.Background(), false); err != nil {
-				// The totals are cumulative: the next emission carries them.
-				r.settings.Logger.Warn("The metrics pipeline did not take the Opptima counters", zap.Error(err))
-			}
-		}
-	}
-}
-
-func (r *webhookReceiver) emit(ctx context.Context, final bool) error {
-	md := r.counter.Metrics(time.Now(), final, metadata.ScopeName, r.settings.BuildInfo.Version)
-	ctx = r.obsreport.StartMetricsOp(ctx)
-	err := r.nextMetrics.ConsumeMetrics(ctx, md)
-	r.obsreport.EndMetricsOp(ctx, counterFormat, md.DataPointCount(), err)
-	return err
-}
-
-const counterFormat = "opptima_counters"

@@ -1,5 +1,10 @@
 package bounce
 
+import (
+	"maps"
+	"slices"
+)
+
 // Reasons are the values of opptima.bounce.reason: the bounce reasons of
 // the Sisimai bounce analyser, in snake_case.
 const (
@@ -90,3 +95,12 @@ var categoryOf = map[string]string{
 	ReasonOnHold:    CategoryUnclassified,
 	ReasonUndefined: CategoryUnclassified,
 }
+
+// Reasons, Categories and Types are every value of opptima.bounce.reason,
+// opptima.bounce.category and opptima.bounce.type, sorted: metadata.yaml
+// declares them as the opptima.events counter's enums.
+func Reasons() []string { return slices.Sorted(maps.Keys(categoryOf)) }
+
+func Categories() []string { return slices.Compact(slices.Sorted(maps.Values(categoryOf))) }
+
+func Types() []string { return []string{TypeHard, TypeSoft, TypeUnknown} }

@@ -3,7 +3,6 @@ package bounce
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 )
 
@@ -44,7 +43,7 @@ func NewClassifier(rules []UserRule) (*Classifier, error) {
 		place := fmt.Sprintf("bounce_rules[%d]", i)
 		category, ok := categoryOf[r.Reason]
 		if !ok || r.Reason == "" {
-			return nil, fmt.Errorf("%s.reason %q is not a reason; one of: %s", place, r.Reason, strings.Join(reasonNames(), ", "))
+			return nil, fmt.Errorf("%s.reason %q is not a reason; one of: %s", place, r.Reason, strings.Join(Reasons(), ", "))
 		}
 		u := userRule{reason: r.Reason, category: category}
 		matchers := 0
@@ -132,13 +131,4 @@ func (u *userRule) matches(text string, leading Reply) bool {
 		}
 	}
 	return false
-}
-
-func reasonNames() []string {
-	var names []string
-	for reason := range categoryOf {
-		names = append(names, reason)
-	}
-	slices.Sort(names)
-	return names
 }

@@ -3,20 +3,15 @@ package counters
 import (
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
 )
-
-var started = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
 // event is what a record says, for the tests: the attributes the
 // converter writes.
@@ -55,53 +50,35 @@ func add(c *Counter, account string, events []event) {
 	c.Commit(c.Tally(logs))
 }
 
-// keyOrder is the order of the attributes in the keys the tests write:
-// the schema's counter dimensions (TestEveryDimensionIsEmitted).
-var keyOrder = []string{opptima.AttrAccount, opptima.AttrEvent, opptima.AttrType, opptima.AttrBounceType,
-	opptima.AttrBounceReason, opptima.AttrBounceCategory, opptima.AttrToDomain}
-
-// points returns each point's value by its attributes, "k=v,k=v".
-func points(t *testing.T, md pmetric.Metrics) map[string]int64 {
-	t.Helper()
-	require.Equal(t, 1, md.MetricCount())
-	m := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0)
-	require.Equal(t, MetricName, m.Name())
-	require.Equal(t, "{event}", m.Unit())
-	require.True(t, m.Sum().IsMonotonic())
-	require.Equal(t, pmetric.AggregationTemporalityCumulative, m.Sum().AggregationTemporality())
-	out := map[string]int64{}
-	for i := 0; i < m.Sum().DataPoints().Len(); i++ {
-		dp := m.Sum().DataPoints().At(i)
-		assert.Equal(t, started.UnixNano(), dp.StartTimestamp().AsTime().UnixNano(), "every point starts at the receiver's start")
-		key := ""
-		for _, name := range keyOrder {
-			if v, ok := dp.Attributes().Get(name); ok {
-				key += name + "=" + v.Str() + ","
-			}
+// key writes a point's series as "name=value," for each dimension it
+// has, in the schema's order: the attributes the receiver puts on its
+// opptima.events point (receiver: TestCounterPointsCarryTheSchemaDimensions).
+func key(s Series) string {
+	out := ""
+	for _, kv := range [][2]string{{opptima.AttrAccount, s.Account}, {opptima.AttrEvent, s.Event}, {opptima.AttrType, s.Group},
+		{opptima.AttrBounceType, s.BounceType}, {opptima.AttrBounceReason, s.BounceReason}, {opptima.AttrBounceCategory, s.BounceCategory},
+		{opptima.AttrToDomain, s.Domain}} {
+		if kv[1] != "" {
+			out += kv[0] + "=" + kv[1] + ","
 		}
-		assert.Equal(t, dp.Attributes().Len(), strings.Count(key, ","), "no other attributes")
-		out[key] = dp.IntValue()
 	}
 	return out
 }
 
-// TestEveryDimensionIsEmitted: a bounce from an account carries exactly the
-// schema's counter dimensions (opptima.CounterDimensions), so adding one
-// there and not here, or here and not there, fails.
-func TestEveryDimensionIsEmitted(t *testing.T) {
-	c := New([]string{"gmail.com"}, started)
-	add(c, "tienda", []event{bounceTo("gmail.com", "blocked", "reputation")})
-	dp := c.Metrics(started, true, "scope", "v").ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Sum().DataPoints().At(0)
-	var emitted []string
-	for name := range dp.Attributes().All() {
-		emitted = append(emitted, name)
+// points returns each point's count by its key.
+func points(t *testing.T, ps []Point) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	for _, p := range ps {
+		k := key(p.Series)
+		require.NotContains(t, out, k, "one point per series")
+		out[k] = int64(p.Count)
 	}
-	assert.ElementsMatch(t, opptima.CounterDimensions(), emitted)
-	assert.ElementsMatch(t, opptima.CounterDimensions(), keyOrder)
+	return out
 }
 
 func TestCountsBySeries(t *testing.T) {
-	c := New([]string{"Gmail.com ", "hotmail.com"}, started)
+	c := New([]string{"Gmail.com ", "hotmail.com"})
 	add(c, "", []event{
 		bounceTo("gmail.com", "blocked", "reputation"),
 		bounceTo("gmail.com", "blocked", "reputation"),
@@ -115,29 +92,29 @@ func TestCountsBySeries(t *testing.T) {
 		"opptima.event=bounce,opptima.type=smtp,opptima.bounce.type=hard,opptima.bounce.reason=user_unknown,opptima.bounce.category=invalid_address,email.to.domain=other,": 1,
 		"opptima.event=delivered,opptima.type=email_marketing,email.to.domain=hotmail.com,":                                                                                 2,
 		"opptima.event=other,opptima.type=other,email.to.domain=other,":                                                                                                     1,
-	}, points(t, c.Metrics(started.Add(time.Minute), true, "scope", "v")))
+	}, points(t, c.Points(true)))
 }
 
 func TestCountsAreCumulative(t *testing.T) {
-	c := New(nil, started)
+	c := New(nil)
 	add(c, "", []event{{Event: "sent", Type: "SMTP"}})
-	first := points(t, c.Metrics(started.Add(time.Second), false, "scope", "v"))
-	second := points(t, c.Metrics(started.Add(2*time.Second), false, "scope", "v"))
+	first := points(t, c.Points(false))
+	second := points(t, c.Points(false))
 	add(c, "", []event{{Event: "sent", Type: "SMTP"}, {Event: "sent", Type: "SMTP"}})
-	third := points(t, c.Metrics(started.Add(3*time.Second), false, "scope", "v"))
+	third := points(t, c.Points(false))
 	key := "opptima.event=sent,opptima.type=smtp,email.to.domain=other,"
 	assert.Equal(t, map[string]int64{key: 0}, first, "a new series is emitted at 0 first")
 	assert.Equal(t, int64(1), second[key])
 	assert.Equal(t, int64(3), third[key], "each emission carries the running total")
 
 	add(c, "", []event{{Event: "click", Type: "SMTP"}})
-	final := points(t, c.Metrics(started.Add(4*time.Second), true, "scope", "v"))
+	final := points(t, c.Points(true))
 	assert.Equal(t, int64(1), final["opptima.event=click,opptima.type=smtp,email.to.domain=other,"], "the final emission carries every count")
 }
 
 // TestConcurrentAddsAreExact: 64 goroutines adding at once lose nothing.
 func TestConcurrentAddsAreExact(t *testing.T) {
-	c := New(DefaultDomains, started)
+	c := New(DefaultDomains)
 	var wg sync.WaitGroup
 	for g := range 64 {
 		wg.Go(func() {
@@ -148,7 +125,7 @@ func TestConcurrentAddsAreExact(t *testing.T) {
 	}
 	wg.Wait()
 	total := int64(0)
-	for _, n := range points(t, c.Metrics(started, true, "scope", "v")) {
+	for _, n := range points(t, c.Points(true)) {
 		total += n
 	}
 	assert.Equal(t, int64(64*1000), total)
@@ -161,7 +138,7 @@ func TestConcurrentAddsAreExact(t *testing.T) {
 // reason has one category), per named domain and other.
 func TestCardinalityIsBounded(t *testing.T) {
 	domains := []string{"gmail.com", "hotmail.com", "une.net.co"}
-	c := New(domains, started)
+	c := New(domains)
 	rng := rand.New(rand.NewPCG(1, 2))
 	types := []string{"hard", "soft", "unknown"}
 	categories := []string{"invalid_address", "mailbox_unavailable", "reputation", "content", "frequency_or_volume", "technical", "unclassified"}
@@ -181,7 +158,7 @@ func TestCardinalityIsBounded(t *testing.T) {
 		}
 		add(c, "", []event{o})
 	}
-	got := len(points(t, c.Metrics(started, true, "scope", "v")))
+	got := len(points(t, c.Points(true)))
 	limit := (4*3 + 3*3*32) * (len(domains) + 1)
 	assert.LessOrEqual(t, got, limit)
 	t.Logf("%d series from 100,000 random events (limit %d)", got, limit)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -132,33 +131,4 @@ func isFormEncoded(body []byte) bool {
 		}
 	}
 	return true
-}
-
-// documentedEventNames holds the event names of every documented group and
-// kind, so the common case costs a lookup instead of three allocations.
-var documentedEventNames = func() map[[2]string]string {
-	names := map[[2]string]string{}
-	for _, group := range []string{"SMTP", "Email marketing"} {
-		for _, kind := range []string{"bounce", "delivered", "sent", "click"} {
-			names[[2]string{group, kind}] = buildEventName(group, kind)
-		}
-	}
-	return names
-}()
-
-// eventName is opptima.<group>.<event>: "opptima.email_marketing.click".
-func eventName(group, kind string) string {
-	if name, ok := documentedEventNames[[2]string{group, kind}]; ok {
-		return name
-	}
-	return buildEventName(group, kind)
-}
-
-func buildEventName(group, kind string) string {
-	return "opptima." + nameSegment(firstNonEmpty(group, "unknown")) + "." + nameSegment(kind)
-}
-
-// nameSegment turns "Email marketing" into "email_marketing".
-func nameSegment(s string) string {
-	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), " ", "_")
 }

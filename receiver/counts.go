@@ -1,0 +1,65 @@
+package opptimareceiver
+
+import (
+	"context"
+	"time"
+
+	"github.com/opptimaotel/opptimareceiver/internal/counters"
+	"github.com/opptimaotel/opptimareceiver/internal/opptima"
+	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.uber.org/zap"
+)
+
+// emitEvery emits the running totals every metrics.interval until shutdown.
+func (r *webhookReceiver) emitEvery() {
+	ticker := time.NewTicker(r.cfg.Metrics.Interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-r.stopTick:
+			return
+		case <-ticker.C:
+			if err := r.emit(context.Background(), false); err != nil {
+				// The totals are cumulative: the next emission carries them.
+				r.settings.Logger.Warn("The metrics pipeline did not take the Opptima counters", zap.Error(err))
+			}
+		}
+	}
+}
+
+func (r *webhookReceiver) emit(ctx context.Context, final bool) error {
+	md := r.countsAsMetrics(r.counter.Points(final), time.Now())
+	ctx = r.obsreport.StartMetricsOp(ctx)
+	err := r.nextMetrics.ConsumeMetrics(ctx, md)
+	r.obsreport.EndMetricsOp(ctx, counterFormat, md.DataPointCount(), err)
+	return err
+}
+
+const counterFormat = "opptima_counters"
+
+// countsAsMetrics records every point on opptima.events through the builder
+// mdatagen generates from metadata.yaml (name, unit, temporality, scope,
+// start time, attribute names and enums): a point carries the account and
+// the bounce attributes only when it has them.
+func (r *webhookReceiver) countsAsMetrics(points []counters.Point, now time.Time) pmetric.Metrics {
+	ts := pcommon.NewTimestampFromTime(now)
+	for _, p := range points {
+		var options []metadata.MetricAttributeOption
+		if p.Account != "" {
+			options = append(options, metadata.WithOpptimaAccountMetricAttribute(p.Account))
+		}
+		if p.BounceType != "" {
+			options = append(options,
+				metadata.WithOpptimaBounceTypeMetricAttribute(p.BounceType),
+				metadata.WithOpptimaBounceReasonMetricAttribute(p.BounceReason),
+				metadata.WithOpptimaBounceCategoryMetricAttribute(p.BounceCategory))
+		}
+		r.metrics.RecordOpptimaEventsDataPoint(ts, int64(p.Count), p.Domain,
+			metadata.MapAttributeOpptimaEvent[p.Event], metadata.MapAttributeOpptimaType[p.Group], options...)
+	}
+	resource := pcommon.NewResource()
+	resource.Attributes().PutStr("service.name", opptima.ServiceName)
+	return r.metrics.Emit(metadata.WithResource(resource))
+}

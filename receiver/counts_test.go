@@ -1,0 +1,71 @@
+package opptimareceiver
+
+import (
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/receiver/receivertest"
+
+	"github.com/opptimaotel/opptimareceiver/internal/bounce"
+	"github.com/opptimaotel/opptimareceiver/internal/counters"
+	"github.com/opptimaotel/opptimareceiver/internal/opptima"
+	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
+)
+
+// TestCounterPointsCarryTheSchemaDimensions: a bounce from an account is
+// emitted with exactly the schema's counter dimensions
+// (opptima.CounterDimensions), so a dimension added to the table and not
+// to metadata.yaml, or the other way round, fails; a delivery carries no
+// account and no bounce attribute.
+func TestCounterPointsCarryTheSchemaDimensions(t *testing.T) {
+	started := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	r := &webhookReceiver{metrics: metadata.NewMetricsBuilder(metadata.DefaultMetricsBuilderConfig(),
+		receivertest.NewNopSettings(metadata.Type), metadata.WithStartTime(pcommon.NewTimestampFromTime(started)))}
+	md := r.countsAsMetrics([]counters.Point{
+		{Series: counters.Series{Account: "tienda", Event: "bounce", Group: "smtp", BounceType: "hard",
+			BounceReason: "blocked", BounceCategory: "reputation", Domain: "gmail.com"}, Count: 3},
+		{Series: counters.Series{Event: "delivered", Group: "email_marketing", Domain: opptima.Other}, Count: 5},
+	}, started.Add(time.Minute))
+
+	rm := md.ResourceMetrics().At(0)
+	assert.Equal(t, map[string]any{"service.name": opptima.ServiceName}, rm.Resource().Attributes().AsRaw())
+	assert.Equal(t, metadata.ScopeName, rm.ScopeMetrics().At(0).Scope().Name())
+	m := rm.ScopeMetrics().At(0).Metrics().At(0)
+	assert.Equal(t, "opptima.events", m.Name())
+	assert.Equal(t, "{event}", m.Unit())
+	require.Equal(t, pmetric.MetricTypeSum, m.Type())
+	assert.True(t, m.Sum().IsMonotonic())
+	assert.Equal(t, pmetric.AggregationTemporalityCumulative, m.Sum().AggregationTemporality())
+
+	points := m.Sum().DataPoints()
+	require.Equal(t, 2, points.Len())
+	for i := range points.Len() {
+		assert.Equal(t, started, points.At(i).StartTimestamp().AsTime(), "every point starts at the receiver's start")
+	}
+	assert.ElementsMatch(t, opptima.CounterDimensions(), slices.Collect(maps.Keys(points.At(0).Attributes().AsRaw())))
+	assert.Equal(t, map[string]any{opptima.AttrAccount: "tienda", opptima.AttrEvent: "bounce", opptima.AttrType: "smtp",
+		opptima.AttrBounceType: "hard", opptima.AttrBounceReason: "blocked", opptima.AttrBounceCategory: "reputation",
+		opptima.AttrToDomain: "gmail.com"}, points.At(0).Attributes().AsRaw())
+	assert.Equal(t, int64(3), points.At(0).IntValue())
+	assert.Equal(t, map[string]any{opptima.AttrEvent: "delivered", opptima.AttrType: "email_marketing",
+		opptima.AttrToDomain: "other"}, points.At(1).Attributes().AsRaw())
+	assert.Equal(t, int64(5), points.At(1).IntValue())
+}
+
+// TestMetadataEnumsAreTheCountedValues: the enums metadata.yaml declares
+// are exactly the values the counter can carry, so a value the code adds
+// (a reason, a documented kind) and metadata.yaml lacks fails here instead
+// of reaching users as an empty label.
+func TestMetadataEnumsAreTheCountedValues(t *testing.T) {
+	assert.ElementsMatch(t, opptima.CountedKinds(), slices.Collect(maps.Keys(metadata.MapAttributeOpptimaEvent)))
+	assert.ElementsMatch(t, opptima.CountedGroups(), slices.Collect(maps.Keys(metadata.MapAttributeOpptimaType)))
+	assert.ElementsMatch(t, bounce.Types(), slices.Collect(maps.Keys(metadata.MapAttributeOpptimaBounceType)))
+	assert.ElementsMatch(t, bounce.Reasons(), slices.Collect(maps.Keys(metadata.MapAttributeOpptimaBounceReason)))
+	assert.ElementsMatch(t, bounce.Categories(), slices.Collect(maps.Keys(metadata.MapAttributeOpptimaBounceCategory)))
+}
