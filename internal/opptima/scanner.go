@@ -3,7 +3,6 @@ package opptima
 import (
 	"errors"
 	"fmt"
-	"unicode/utf8"
 )
 
 // scanner is a small strict JSON reader over one request body. It exists
@@ -163,50 +162,6 @@ func (s *scanner) enter(open byte) bool {
 }
 
 func (s *scanner) leave() { s.depth-- }
-
-// stringBytes reads a string and returns its decoded bytes. Without escapes
-// they alias the body; with escapes they are a fresh copy.
-func (s *scanner) stringBytes() []byte {
-	if !s.expect('"') {
-		return nil
-	}
-	start, escaped := s.pos, false
-	for s.pos < len(s.data) {
-		c := s.data[s.pos]
-		switch {
-		case c == '"':
-			raw := s.data[start:s.pos]
-			s.pos++
-			if escaped {
-				out, err := unescape(raw)
-				if err != nil {
-					s.fail("%v", err)
-				}
-				return out
-			}
-			return raw
-		case c == '\\':
-			escaped = true
-			s.pos += 2
-		case c < 0x20:
-			s.fail("control character in a string")
-			return nil
-		case c >= utf8.RuneSelf:
-			// Outside strings only ASCII is valid JSON, so checking UTF-8
-			// here covers the whole body in the same single pass.
-			r, size := utf8.DecodeRune(s.data[s.pos:])
-			if r == utf8.RuneError && size <= 1 {
-				s.err, s.pos = errNotUTF8, len(s.data)
-				return nil
-			}
-			s.pos += size
-		default:
-			s.pos++
-		}
-	}
-	s.fail("unterminated string")
-	return nil
-}
 
 // number reads a number and returns its text; isInt is false when it has a
 // fraction or an exponent.

@@ -91,3 +91,58 @@ func hex4(b []byte) (rune, bool) {
 	}
 	return r, true
 }
+
+// plainInString marks the bytes a string goes on over without a second
+// look: printable ASCII other than the quote and the backslash.
+var plainInString = func() (plain [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		plain[c] = c != '"' && c != '\\'
+	}
+	return plain
+}()
+
+// stringBytes reads a string and returns its decoded bytes. Without escapes
+// they alias the body; with escapes they are a fresh copy.
+func (s *scanner) stringBytes() []byte {
+	if !s.expect('"') {
+		return nil
+	}
+	start, escaped := s.pos, false
+	for s.pos < len(s.data) {
+		if plainInString[s.data[s.pos]] { // most bytes: one table lookup
+			s.pos++
+			continue
+		}
+		c := s.data[s.pos]
+		switch {
+		case c == '"':
+			raw := s.data[start:s.pos]
+			s.pos++
+			if escaped {
+				out, err := unescape(raw)
+				if err != nil {
+					s.fail("%v", err)
+				}
+				return out
+			}
+			return raw
+		case c == '\\':
+			escaped = true
+			s.pos += 2
+		case c < 0x20:
+			s.fail("control character in a string")
+			return nil
+		case c >= utf8.RuneSelf:
+			// Outside strings only ASCII is valid JSON, so checking UTF-8
+			// here covers the whole body in the same single pass.
+			r, size := utf8.DecodeRune(s.data[s.pos:])
+			if r == utf8.RuneError && size <= 1 {
+				s.err, s.pos = errNotUTF8, len(s.data)
+				return nil
+			}
+			s.pos += size
+		}
+	}
+	s.fail("unterminated string")
+	return nil
+}
