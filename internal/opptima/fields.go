@@ -15,7 +15,7 @@ import (
 // key sent twice, or both to and email), the first value keeps the
 // attribute and this one is kept under its own name: nothing is dropped.
 func readField(b *eventBuilder, s *scanner, name []byte) {
-	field, ok := lookupField(name)
+	field, ok := knownFields[string(name)] // no allocation for the lookup
 	if !ok || b.claimed(field.key) {
 		readOtherField(b, s, name)
 		return

@@ -113,29 +113,7 @@ var schema = []attribute{
 var (
 	knownFields   = map[string]knownField{}
 	reservedNames = map[string]bool{}
-
-	// knownFieldsByLength holds knownFields by name length, for the hot
-	// path: comparing the two or three names of one length costs a fifth
-	// of hashing the name (BENCHMARKS.md §12).
-	knownFieldsByLength [][]namedField
 )
-
-type namedField struct {
-	name string
-	knownField
-}
-
-// lookupField finds a documented field by name, without allocating.
-func lookupField(name []byte) (knownField, bool) {
-	if len(name) < len(knownFieldsByLength) {
-		for _, f := range knownFieldsByLength[len(name)] {
-			if f.name == string(name) {
-				return f.knownField, true
-			}
-		}
-	}
-	return knownField{}, false
-}
 
 func init() {
 	for _, a := range schema {
@@ -145,10 +123,6 @@ func init() {
 				key = "" // one attribute per entry, never claimed as a whole
 			}
 			knownFields[field] = knownField{key: key, read: a.read(a.name)}
-			for len(knownFieldsByLength) <= len(field) {
-				knownFieldsByLength = append(knownFieldsByLength, nil)
-			}
-			knownFieldsByLength[len(field)] = append(knownFieldsByLength[len(field)], namedField{field, knownFields[field]})
 		}
 		if rest, ok := strings.CutPrefix(a.name, otherFieldPrefix); ok && len(a.fields) > 0 && !strings.Contains(rest, ".") {
 			reservedNames[a.name] = true

@@ -67,22 +67,3 @@ func TestDerivedFromTheSchema(t *testing.T) {
 		"opptima.response", "opptima.certified", "opptima.timestamp"}, reserved)
 	assert.Equal(t, "", knownFields["custom_headers"].key, "one attribute per header, never claimed as a whole")
 }
-
-// TestLookupFieldFindsExactlyTheKnownFields: the hot-path lookup finds each
-// known field, with its attribute, and no other name, even one of the same
-// length or case.
-func TestLookupFieldFindsExactlyTheKnownFields(t *testing.T) {
-	for field, want := range knownFields {
-		got, ok := lookupField([]byte(field))
-		require.True(t, ok, field)
-		assert.Equal(t, want.key, got.key, field)
-		_, ok = lookupField([]byte(strings.ToUpper(field)))
-		assert.False(t, ok, "%s in capitals is another field", field)
-		_, ok = lookupField([]byte(field[:len(field)-1] + "~"))
-		assert.False(t, ok, "a name of the same length")
-	}
-	for _, other := range []string{"", "x", "eventt", "an_unusually_long_field_name_nobody_documents"} {
-		_, ok := lookupField([]byte(other))
-		assert.False(t, ok, other)
-	}
-}
