@@ -2,6 +2,7 @@ package opptimareceiver
 
 import (
 	"crypto/subtle"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -87,4 +88,34 @@ func TestEveryKeyIsComparedOnEveryRequest(t *testing.T) {
 		require.Equal(t, want, resp.StatusCode, key)
 		assert.Equal(t, int64(4), compared.Load(), "every configured key compared for %s", key)
 	}
+}
+
+// TestAPayloadFieldCannotPassForTheAccount: an event's own "account" field
+// is kept under another name, never as opptima.account, and the counters
+// read the account from the key alone, so a sender cannot pick an account
+// nor grow the series with one of its own.
+func TestAPayloadFieldCannotPassForTheAccount(t *testing.T) {
+	logs := new(consumertest.LogsSink)
+	srv := startReceiver(t, pipelines{logs: logs, metrics: true}, func(cfg *Config) {
+		cfg.APIKeys = []configopaque.String{testKey}
+		cfg.Accounts = []AccountConfig{{Name: "tienda-co", APIKeys: []configopaque.String{"key-co"}}}
+	})
+	for i, key := range []string{"key-co", testKey} {
+		body := fmt.Sprintf(`{"type":"SMTP","event":"bounce","to":"x@gmail.com","account":"sender-%d"}`, i)
+		require.Equal(t, http.StatusOK, send(t, http.MethodPost, srv.url, []byte(body), bearer(key)).status)
+	}
+	for i, l := range logs.AllLogs() {
+		attrs := l.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes()
+		_, onRecord := attrs.Get("opptima.account")
+		assert.False(t, onRecord, "the field does not take the account's name")
+		kept, ok := attrs.Get("opptima.account_2")
+		require.True(t, ok, "the field is kept")
+		assert.Equal(t, fmt.Sprintf("sender-%d", i), kept.Str())
+	}
+
+	srv.shutdown()
+	assert.Equal(t, int64(2), lastTotal(t, srv.metrics, nil))
+	assert.Equal(t, int64(1), lastTotal(t, srv.metrics, map[string]string{"opptima.account": "tienda-co"}))
+	assert.Equal(t, int64(0), lastTotal(t, srv.metrics, map[string]string{"opptima.account": "sender-0"}))
+	assert.Equal(t, int64(0), lastTotal(t, srv.metrics, map[string]string{"opptima.account": "sender-1"}))
 }

@@ -41,25 +41,35 @@ const counterFormat = "opptima_counters"
 
 // countsAsMetrics records every point on opptima.events through the builder
 // mdatagen generates from metadata.yaml (name, unit, temporality, scope,
-// start time, attribute names and enums): a point carries the account and
-// the bounce attributes only when it has them.
+// start time, attribute names and enums). The attributes metadata.yaml
+// declares required are the builder's arguments; the conditionally
+// required ones are options, set only when the point has them.
 func (r *webhookReceiver) countsAsMetrics(points []counters.Point, now time.Time) pmetric.Metrics {
 	ts := pcommon.NewTimestampFromTime(now)
 	for _, p := range points {
 		var options []metadata.MetricAttributeOption
-		if p.Account != "" {
-			options = append(options, metadata.WithOpptimaAccountMetricAttribute(p.Account))
+		for _, c := range conditionalAttributes {
+			if value := p.Get(c.name); value != "" {
+				options = append(options, c.option(value))
+			}
 		}
-		if p.BounceType != "" {
-			options = append(options,
-				metadata.WithOpptimaBounceTypeMetricAttribute(p.BounceType),
-				metadata.WithOpptimaBounceReasonMetricAttribute(p.BounceReason),
-				metadata.WithOpptimaBounceCategoryMetricAttribute(p.BounceCategory))
-		}
-		r.metrics.RecordOpptimaEventsDataPoint(ts, int64(p.Count), p.Domain,
-			metadata.MapAttributeOpptimaEvent[p.Event], metadata.MapAttributeOpptimaType[p.Group], options...)
+		r.metrics.RecordOpptimaEventsDataPoint(ts, int64(p.Count), p.Get(opptima.AttrToDomain),
+			metadata.MapAttributeOpptimaEvent[p.Get(opptima.AttrEvent)], metadata.MapAttributeOpptimaType[p.Get(opptima.AttrType)],
+			options...)
 	}
 	resource := pcommon.NewResource()
 	resource.Attributes().PutStr("service.name", opptima.ServiceName)
 	return r.metrics.Emit(metadata.WithResource(resource))
+}
+
+// conditionalAttributes are the counter's conditionally required
+// attributes (metadata.yaml) and their generated options.
+var conditionalAttributes = []struct {
+	name   string
+	option func(string) metadata.MetricAttributeOption
+}{
+	{opptima.AttrAccount, metadata.WithOpptimaAccountMetricAttribute},
+	{opptima.AttrBounceType, metadata.WithOpptimaBounceTypeMetricAttribute},
+	{opptima.AttrBounceReason, metadata.WithOpptimaBounceReasonMetricAttribute},
+	{opptima.AttrBounceCategory, metadata.WithOpptimaBounceCategoryMetricAttribute},
 }

@@ -28,9 +28,11 @@ func TestCounterPointsCarryTheSchemaDimensions(t *testing.T) {
 	r := &webhookReceiver{metrics: metadata.NewMetricsBuilder(metadata.DefaultMetricsBuilderConfig(),
 		receivertest.NewNopSettings(metadata.Type), metadata.WithStartTime(pcommon.NewTimestampFromTime(started)))}
 	md := r.countsAsMetrics([]counters.Point{
-		{Series: counters.Series{Account: "tienda", Event: "bounce", Group: "smtp", BounceType: "hard",
-			BounceReason: "blocked", BounceCategory: "reputation", Domain: "gmail.com"}, Count: 3},
-		{Series: counters.Series{Event: "delivered", Group: "email_marketing", Domain: opptima.Other}, Count: 5},
+		{Series: series(map[string]string{opptima.AttrAccount: "tienda", opptima.AttrEvent: "bounce", opptima.AttrType: "smtp",
+			opptima.AttrBounceType: "hard", opptima.AttrBounceReason: "blocked", opptima.AttrBounceCategory: "reputation",
+			opptima.AttrToDomain: "gmail.com"}), Count: 3},
+		{Series: series(map[string]string{opptima.AttrEvent: "delivered", opptima.AttrType: "email_marketing",
+			opptima.AttrToDomain: opptima.Other}), Count: 5},
 	}, started.Add(time.Minute))
 
 	rm := md.ResourceMetrics().At(0)
@@ -48,7 +50,11 @@ func TestCounterPointsCarryTheSchemaDimensions(t *testing.T) {
 	for i := range points.Len() {
 		assert.Equal(t, started, points.At(i).StartTimestamp().AsTime(), "every point starts at the receiver's start")
 	}
-	assert.ElementsMatch(t, opptima.CounterDimensions(), slices.Collect(maps.Keys(points.At(0).Attributes().AsRaw())))
+	var dimensions []string
+	for _, d := range opptima.CounterDimensions() {
+		dimensions = append(dimensions, d.Name)
+	}
+	assert.ElementsMatch(t, dimensions, slices.Collect(maps.Keys(points.At(0).Attributes().AsRaw())))
 	assert.Equal(t, map[string]any{opptima.AttrAccount: "tienda", opptima.AttrEvent: "bounce", opptima.AttrType: "smtp",
 		opptima.AttrBounceType: "hard", opptima.AttrBounceReason: "blocked", opptima.AttrBounceCategory: "reputation",
 		opptima.AttrToDomain: "gmail.com"}, points.At(0).Attributes().AsRaw())
@@ -68,4 +74,13 @@ func TestMetadataEnumsAreTheCountedValues(t *testing.T) {
 	assert.ElementsMatch(t, bounce.Types(), slices.Collect(maps.Keys(metadata.MapAttributeOpptimaBounceType)))
 	assert.ElementsMatch(t, bounce.Reasons(), slices.Collect(maps.Keys(metadata.MapAttributeOpptimaBounceReason)))
 	assert.ElementsMatch(t, bounce.Categories(), slices.Collect(maps.Keys(metadata.MapAttributeOpptimaBounceCategory)))
+}
+
+// series is a counters.Series with the given values, by dimension name.
+func series(values map[string]string) counters.Series {
+	var s counters.Series
+	for i, d := range opptima.CounterDimensions() {
+		s[i] = values[d.Name]
+	}
+	return s
 }

@@ -4,7 +4,7 @@
 package counters
 
 import (
-	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +14,26 @@ import (
 
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
 )
+
+// MaxDimensions bounds the counter's dimensions: a Series is an array, so
+// that it keys a map without building a string for every record.
+const MaxDimensions = 8
+
+// dimensions are the schema's counter dimensions: a Series holds their
+// values in this order.
+var (
+	dimensions     = opptima.CounterDimensions()
+	dimensionIndex = map[string]int{}
+)
+
+func init() {
+	if len(dimensions) > MaxDimensions {
+		panic(fmt.Sprintf("the schema has %d counter dimensions: raise counters.MaxDimensions", len(dimensions)))
+	}
+	for i, d := range dimensions {
+		dimensionIndex[d.Name] = i
+	}
+}
 
 // Counter counts acknowledged events per series. It is safe for concurrent
 // use; counts only grow, from the receiver's start.
@@ -30,12 +50,17 @@ type seriesCount struct {
 	emitted bool
 }
 
-// Series is one combination of bounded attribute values, the counter
-// dimensions of the schema (opptima.CounterDimensions); bounce type, reason
-// and category are empty for events that are not bounces.
-type Series struct {
-	Account                                                        string // "" when the key is not an account's
-	Event, Group, BounceType, BounceReason, BounceCategory, Domain string
+// Series is one combination of bounded values, one per counter dimension
+// (opptima.CounterDimensions, in that order); "" where a record has none,
+// as a delivery has no bounce reason.
+type Series [MaxDimensions]string
+
+// Get is the series' value of a dimension, "" when it has none.
+func (s Series) Get(name string) string {
+	if i, ok := dimensionIndex[name]; ok {
+		return s[i]
+	}
+	return ""
 }
 
 // New returns a Counter that names the given recipient domains (any case)
@@ -57,34 +82,45 @@ type Tally struct {
 	series []Series
 }
 
-// Tally reads every record's series (the dimensions of
-// opptima.CounterDimensions), each bounded: the documented kinds and groups
-// keep their names, the configured domains theirs, and the rest is
-// opptima.Other; bounces carry their type, reason and category, which are closed
-// sets. It must be called before the logs are consumed: they belong to the
-// pipeline after that.
+// Tally reads every record's series: each dimension's value from the
+// record, or its resource, bounded as the schema says
+// (opptima.Counting). It must be called before the logs are consumed: they
+// belong to the pipeline after that.
 func (c *Counter) Tally(logs plog.Logs) Tally {
 	t := Tally{series: make([]Series, 0, logs.LogRecordCount())}
 	for _, rl := range logs.ResourceLogs().All() {
-		account := text(rl.Resource().Attributes(), opptima.AttrAccount)
+		resource := rl.Resource().Attributes()
 		for _, sl := range rl.ScopeLogs().All() {
 			for _, rec := range sl.LogRecords().All() {
-				attrs := rec.Attributes()
-				s := Series{Account: account, Event: opptima.CountedKind(text(attrs, opptima.AttrEvent)),
-					Group: opptima.CountedGroup(text(attrs, opptima.AttrType)), Domain: opptima.Other}
-				if d, ok := c.domains[text(attrs, opptima.AttrToDomain)]; ok {
-					s.Domain = d
-				}
-				if bounceType, ok := attrs.Get(opptima.AttrBounceType); ok {
-					s.BounceType = bounceType.Str()
-					s.BounceReason = text(attrs, opptima.AttrBounceReason)
-					s.BounceCategory = text(attrs, opptima.AttrBounceCategory)
+				var s Series
+				for i, d := range dimensions {
+					from := rec.Attributes()
+					if d.OnResource {
+						from = resource
+					}
+					s[i] = c.bound(d.Count, text(from, d.Name))
 				}
 				t.series = append(t.series, s)
 			}
 		}
 	}
 	return t
+}
+
+// bound keeps a value to the dimension's bounded set.
+func (c *Counter) bound(how opptima.Counting, value string) string {
+	switch how {
+	case opptima.CountKind:
+		return opptima.CountedKind(value)
+	case opptima.CountGroup:
+		return opptima.CountedGroup(value)
+	case opptima.CountDomain:
+		if d, ok := c.domains[value]; ok {
+			return d
+		}
+		return opptima.Other
+	}
+	return value
 }
 
 // Commit counts a tally: its request was answered 200.
@@ -135,13 +171,6 @@ func (c *Counter) Points(final bool) []Point {
 		points = append(points, Point{s, n})
 	}
 	c.mu.Unlock()
-	slices.SortFunc(points, func(a, b Point) int { return a.Series.compare(b.Series) })
+	slices.SortFunc(points, func(a, b Point) int { return slices.Compare(a.Series[:], b.Series[:]) })
 	return points
-}
-
-func (s Series) compare(o Series) int {
-	return cmp.Or(
-		strings.Compare(s.Account, o.Account), strings.Compare(s.Event, o.Event), strings.Compare(s.Group, o.Group),
-		strings.Compare(s.BounceType, o.BounceType), strings.Compare(s.BounceReason, o.BounceReason), strings.Compare(s.BounceCategory, o.BounceCategory),
-		strings.Compare(s.Domain, o.Domain))
 }

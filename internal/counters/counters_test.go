@@ -50,19 +50,30 @@ func add(c *Counter, account string, events []event) {
 	c.Commit(c.Tally(logs))
 }
 
-// key writes a point's series as "name=value," for each dimension it
-// has, in the schema's order: the attributes the receiver puts on its
-// opptima.events point (receiver: TestCounterPointsCarryTheSchemaDimensions).
+// keyOrder is the order of the dimensions in the keys the tests write.
+var keyOrder = []string{opptima.AttrAccount, opptima.AttrEvent, opptima.AttrType, opptima.AttrBounceType,
+	opptima.AttrBounceReason, opptima.AttrBounceCategory, opptima.AttrToDomain}
+
+// key writes a series as "name=value," for each dimension it has.
 func key(s Series) string {
 	out := ""
-	for _, kv := range [][2]string{{opptima.AttrAccount, s.Account}, {opptima.AttrEvent, s.Event}, {opptima.AttrType, s.Group},
-		{opptima.AttrBounceType, s.BounceType}, {opptima.AttrBounceReason, s.BounceReason}, {opptima.AttrBounceCategory, s.BounceCategory},
-		{opptima.AttrToDomain, s.Domain}} {
-		if kv[1] != "" {
-			out += kv[0] + "=" + kv[1] + ","
+	for _, name := range keyOrder {
+		if value := s.Get(name); value != "" {
+			out += name + "=" + value + ","
 		}
 	}
 	return out
+}
+
+// TestSeriesHoldEverySchemaDimension: the keys above name every dimension
+// of the schema, and a series has room for each.
+func TestSeriesHoldEverySchemaDimension(t *testing.T) {
+	var names []string
+	for _, d := range opptima.CounterDimensions() {
+		names = append(names, d.Name)
+	}
+	assert.ElementsMatch(t, names, keyOrder)
+	assert.LessOrEqual(t, len(names), MaxDimensions)
 }
 
 // points returns each point's count by its key.
@@ -162,4 +173,19 @@ func TestCardinalityIsBounded(t *testing.T) {
 	limit := (4*3 + 3*3*32) * (len(domains) + 1)
 	assert.LessOrEqual(t, got, limit)
 	t.Logf("%d series from 100,000 random events (limit %d)", got, limit)
+}
+
+// TestTheAccountIsReadFromTheResource: the account is the resource's (the
+// key's), whatever a record's attributes say.
+func TestTheAccountIsReadFromTheResource(t *testing.T) {
+	c := New(nil)
+	logs := plog.NewLogs()
+	rl := logs.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr(opptima.AttrAccount, "tienda")
+	attrs := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Attributes()
+	attrs.PutStr(opptima.AttrEvent, "sent")
+	attrs.PutStr(opptima.AttrAccount, "forged")
+	c.Commit(c.Tally(logs))
+	assert.Equal(t, map[string]int64{"opptima.account=tienda,opptima.event=sent,opptima.type=other,email.to.domain=other,": 1},
+		points(t, c.Points(true)))
 }

@@ -57,26 +57,32 @@ const (
 // fields read into it and how, where it comes from in words (the README's
 // attribute table lists exactly these names: TestReadmeListsTheSchema), its
 // semantic-convention status, and whether the opptima.events counter
-// carries it. Everything else is derived from this table: the known fields,
-// the names an unknown field must not take, the counter's dimensions.
+// carries it and how its values are bounded. Everything else is derived
+// from this table: the known fields, the names an unknown field must not
+// take, the counter's dimensions (internal/counters reads them from here;
+// metadata.yaml declares them, and a test holds the two together).
 type attribute struct {
 	name    string
 	fields  []string                     // payload fields read into it; none when derived
 	read    func(key string) fieldReader // how they are read, given the name
 	from    string
 	semconv string
-	counted bool
+	count   Counting
+	// onResource: set on the resource, by the receiver, not on records; no
+	// payload field may take its name (an "account" field would otherwise
+	// pass for the account).
+	onResource bool
 }
 
 var schema = []attribute{
 	{name: AttrToAddress, fields: []string{"to", "email"}, read: by(readRecipient), from: "to, or email (click events)", semconv: semconvNone},
-	{name: AttrToDomain, from: "the recipient's domain, lower-cased", semconv: semconvNone, counted: true},
+	{name: AttrToDomain, from: "the recipient's domain, lower-cased", semconv: semconvNone, count: CountDomain},
 	{name: attrFromAddress, fields: []string{"sender"}, read: kept, from: "sender", semconv: semconvNone},
 	{name: attrSubject, fields: []string{"subject"}, read: kept, from: "subject", semconv: semconvNone},
 	{name: attrMessageID, fields: []string{"msgid"}, read: kept, from: "msgid", semconv: semconvNone},
 	{name: attrClientAddress, fields: []string{"ip"}, read: kept, from: "ip", semconv: semconvStable},
-	{name: AttrType, fields: []string{"type"}, read: by(readGroup), from: "type", semconv: semconvNone, counted: true},
-	{name: AttrEvent, fields: []string{"event"}, read: by(readEventKind), from: "event", semconv: semconvNone, counted: true},
+	{name: AttrType, fields: []string{"type"}, read: by(readGroup), from: "type", semconv: semconvNone, count: CountGroup},
+	{name: AttrEvent, fields: []string{"event"}, read: by(readEventKind), from: "event", semconv: semconvNone, count: CountKind},
 	{name: attrRelID, fields: []string{"relid"}, read: asText, from: "relid", semconv: semconvNone},
 	{name: attrCampaignID, fields: []string{"campid"}, read: asText, from: "campid", semconv: semconvNone},
 	{name: attrCampaignName, fields: []string{"campaignName"}, read: asText, from: "campaignName", semconv: semconvNone},
@@ -88,9 +94,9 @@ var schema = []attribute{
 	{name: attrCustomHeaders + ".<name>", fields: []string{"custom_headers"}, read: by(readCustomHeaders), from: "each entry of custom_headers", semconv: semconvNone},
 	{name: attrSMTPCode, from: "response: its reply code", semconv: semconvNone},
 	{name: attrSMTPEnhanced, from: "response: its enhanced status code", semconv: semconvNone},
-	{name: AttrBounceType, from: "status, else the reply's class", semconv: semconvNone, counted: true},
-	{name: AttrBounceReason, from: "response (internal/bounce)", semconv: semconvNone, counted: true},
-	{name: AttrBounceCategory, from: "the reason", semconv: semconvNone, counted: true},
+	{name: AttrBounceType, from: "status, else the reply's class", semconv: semconvNone, count: CountAsIs},
+	{name: AttrBounceReason, from: "response (internal/bounce)", semconv: semconvNone, count: CountAsIs},
+	{name: AttrBounceCategory, from: "the reason", semconv: semconvNone, count: CountAsIs},
 	{name: attrBounceRule, from: "the rule that decided the reason", semconv: semconvNone},
 	{name: attrURLFull, fields: []string{"destination"}, read: by(readDestination), from: "destination", semconv: semconvStable},
 	{name: attrGeoLat, fields: []string{"latitude"}, read: kept, from: "latitude", semconv: semconvDevelopment},
@@ -100,7 +106,7 @@ var schema = []attribute{
 	{name: attrTimestamp, fields: []string{"timestamp"}, read: by(readTimestamp), from: "timestamp, when it cannot be read", semconv: semconvNone},
 	{name: attrRecordUID, from: "the event's bytes (SHA-256)", semconv: semconvDevelopment},
 	{name: attrRecordOriginal, from: "the event's JSON, with raw_payload", semconv: semconvDevelopment},
-	{name: AttrAccount, from: "the account whose key the request carried (resource attribute)", semconv: semconvNone, counted: true},
+	{name: AttrAccount, from: "the account whose key the request carried (resource attribute)", semconv: semconvNone, count: CountAsIs, onResource: true},
 }
 
 // knownFields lists every field Opptima documents; any other field goes
@@ -124,22 +130,47 @@ func init() {
 			}
 			knownFields[field] = knownField{key: key, read: a.read(a.name)}
 		}
-		if rest, ok := strings.CutPrefix(a.name, otherFieldPrefix); ok && len(a.fields) > 0 && !strings.Contains(rest, ".") {
+		if rest, ok := strings.CutPrefix(a.name, otherFieldPrefix); ok && (len(a.fields) > 0 || a.onResource) && !strings.Contains(rest, ".") {
 			reservedNames[a.name] = true
 		}
 	}
 }
 
+// Counting says whether the opptima.events counter carries an attribute,
+// and how a record's value is kept to a bounded set.
+type Counting int
+
+const (
+	NotCounted Counting = iota
+	// CountAsIs: only a closed set of values is ever set (the bounce
+	// attributes, a configured account); absent stays absent.
+	CountAsIs
+	// CountKind and CountGroup: CountedKind and CountedGroup.
+	CountKind
+	CountGroup
+	// CountDomain: a domain of metrics.domains keeps its name; any other,
+	// or none, is Other.
+	CountDomain
+)
+
+// Dimension is an attribute the counter carries, and how: its value is
+// read from each record, or from the record's resource when OnResource.
+type Dimension struct {
+	Name       string
+	Count      Counting
+	OnResource bool
+}
+
 // CounterDimensions are the attributes the opptima.events counter carries,
 // in the schema's order.
-func CounterDimensions() []string {
-	var names []string
+func CounterDimensions() []Dimension {
+	var dims []Dimension
 	for _, a := range schema {
-		if a.counted {
-			names = append(names, a.name)
+		if a.count != NotCounted {
+			dims = append(dims, Dimension{a.name, a.count, a.onResource})
 		}
 	}
-	return names
+	return dims
 }
 
 // fieldReader maps one payload field onto the record.

@@ -64,6 +64,6 @@ func TestDerivedFromTheSchema(t *testing.T) {
 		reserved = append(reserved, name)
 	}
 	assert.ElementsMatch(t, []string{"opptima.type", "opptima.event", "opptima.relid", "opptima.origin", "opptima.status",
-		"opptima.response", "opptima.certified", "opptima.timestamp"}, reserved)
+		"opptima.response", "opptima.certified", "opptima.timestamp", "opptima.account"}, reserved)
 	assert.Equal(t, "", knownFields["custom_headers"].key, "one attribute per header, never claimed as a whole")
 }
