@@ -4,12 +4,13 @@ import (
 	"context"
 	"time"
 
-	"github.com/opptimaotel/opptimareceiver/internal/counters"
-	"github.com/opptimaotel/opptimareceiver/internal/opptima"
-	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.uber.org/zap"
+
+	"github.com/opptimaotel/opptimareceiver/internal/counters"
+	"github.com/opptimaotel/opptimareceiver/internal/opptima"
+	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 )
 
 // emitEvery emits the running totals every metrics.interval until shutdown.

@@ -1,6 +1,9 @@
 package opptima
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The event kinds and groups Opptima documents. Records name any other
 // kind or group as it came ("opptima.smtp.opened"); the opptima.events
@@ -57,9 +60,10 @@ func CountedGroup(group string) string { return counted(group, documentedGroups)
 func CountedKinds() []string  { return append(segments(documentedKinds), Other) }
 func CountedGroups() []string { return append(segments(documentedGroups), Other) }
 
+// countedNames are the documented kinds and groups as counted.
 var countedNames = func() map[string]string {
 	names := map[string]string{}
-	for _, s := range append(documentedKinds[:len(documentedKinds):len(documentedKinds)], documentedGroups...) {
+	for _, s := range slices.Concat(documentedKinds, documentedGroups) {
 		names[s] = nameSegment(s)
 	}
 	return names
