@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 
 	"github.com/opptimaotel/opptimareceiver/internal/bounce"
+	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 )
 
 const (
@@ -123,6 +124,10 @@ type MetricsConfig struct {
 	// Domains are the recipient domains counted on their own; every other
 	// domain counts as "other", so the number of series stays bounded.
 	Domains []string `mapstructure:"domains"`
+
+	// The switch of each metric metadata.yaml declares (opptima.events:
+	// {enabled: false}), as receiver/documentation.md describes it.
+	metadata.MetricsConfig `mapstructure:",squash"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}

@@ -44,6 +44,16 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, int64(8<<20), cfg.maxInFlightBytes(), "8 bodies of the largest size")
 	assert.Equal(t, counters.DefaultDomains, cfg.Metrics.Domains)
 	assert.Len(t, cfg.Metrics.Domains, 20)
+	assert.True(t, cfg.Metrics.OpptimaEvents.Enabled)
+}
+
+// TestConfigTurnsTheCounterOff: the switch receiver/documentation.md
+// describes is read from metrics, beside interval and domains.
+func TestConfigTurnsTheCounterOff(t *testing.T) {
+	cfg, err := loadConfig(t, "counter_off")
+	require.NoError(t, err)
+	assert.False(t, cfg.Metrics.OpptimaEvents.Enabled)
+	assert.Equal(t, 10*time.Second, cfg.Metrics.Interval, "the rest keeps its default")
 }
 
 func TestConfigEveryOption(t *testing.T) {

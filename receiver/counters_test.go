@@ -184,6 +184,21 @@ func TestMetricsPipelineAlone(t *testing.T) {
 	assert.Equal(t, int64(1), lastTotal(t, srv.metrics, map[string]string{"opptima.event": "click", "email.to.domain": "une.net.co"}))
 }
 
+// TestTheCounterCanBeTurnedOff: with opptima.events disabled the events
+// still reach the logs, and no point is emitted.
+func TestTheCounterCanBeTurnedOff(t *testing.T) {
+	logs := new(consumertest.LogsSink)
+	srv := startReceiver(t, pipelines{logs: logs, metrics: true}, func(cfg *Config) { cfg.Metrics.OpptimaEvents.Enabled = false })
+	require.Equal(t, http.StatusOK, send(t, http.MethodPost, srv.url, []byte(eventJSON("bounce", "gmail.com", "x")), bearer(testKey)).status)
+	srv.shutdown()
+	assert.Equal(t, 1, logs.LogRecordCount())
+	points := 0
+	for _, md := range srv.metrics.AllMetrics() {
+		points += md.DataPointCount()
+	}
+	assert.Zero(t, points)
+}
+
 // TestOneServerForBothPipelines: the logs and metrics receivers of one
 // config are one instance; the server outlives the first Shutdown and
 // stops with the last.

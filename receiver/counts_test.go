@@ -25,7 +25,7 @@ import (
 // account and no bounce attribute.
 func TestCounterPointsCarryTheSchemaDimensions(t *testing.T) {
 	started := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
-	r := &webhookReceiver{metrics: metadata.NewMetricsBuilder(metadata.DefaultMetricsBuilderConfig(),
+	r := &webhookReceiver{metrics: metadata.NewMetricsBuilder(metadata.NewDefaultMetricsBuilderConfig(),
 		receivertest.NewNopSettings(metadata.Type), metadata.WithStartTime(pcommon.NewTimestampFromTime(started)))}
 	md := r.countsAsMetrics([]counters.Point{
 		{Series: series(map[string]string{opptima.AttrAccount: "tienda", opptima.AttrEvent: "bounce", opptima.AttrType: "smtp",

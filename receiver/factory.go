@@ -53,6 +53,8 @@ func createDefaultConfig() component.Config {
 		Metrics: MetricsConfig{
 			Interval: defaultMetricsInterval,
 			Domains:  slices.Clone(counters.DefaultDomains),
+
+			MetricsConfig: metadata.DefaultMetricsConfig(),
 		},
 	}
 }

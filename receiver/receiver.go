@@ -112,7 +112,7 @@ func (r *webhookReceiver) Shutdown(ctx context.Context) error {
 func (r *webhookReceiver) start(ctx context.Context, host component.Host) error {
 	if r.nextMetrics != nil {
 		r.counter = counters.New(r.cfg.Metrics.Domains)
-		r.metrics = metadata.NewMetricsBuilder(metadata.DefaultMetricsBuilderConfig(), r.settings,
+		r.metrics = metadata.NewMetricsBuilder(metadata.MetricsBuilderConfig{Metrics: r.cfg.Metrics.MetricsConfig}, r.settings,
 			metadata.WithStartTime(pcommon.NewTimestampFromTime(time.Now())))
 	}
 	r.handler = newWebhookHandler(r.cfg, r.nextLogs, r.counter, r.obsreport, r.telemetry, r.converter, r.warnings)
