@@ -76,7 +76,7 @@ var Rows = []Row{
 	{Title: "Why emails bounce", Panels: []Panel{
 		{
 			Title:       "Bounces by category, share of outcomes",
-			Description: "Who has to act (README, \"Why it bounced\"). Reputation pages above 2%, invalid addresses open a ticket above 5%.",
+			Description: "Who has to act (README, \"Why it bounced\"). The dashed lines are where reputation blocks page and invalid addresses open a ticket.",
 			Unit:        "percentunit",
 			Queries:     []Query{{Expr: "opptima:category_ratio:rate5m", Legend: "{{opptima_bounce_category}}"}},
 			Thresholds:  []Threshold{{0.02, "OpptimaReputationBlocks"}, {0.05, "OpptimaInvalidAddressesHigh"}},

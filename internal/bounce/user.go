@@ -42,7 +42,7 @@ func NewClassifier(rules []UserRule) (*Classifier, error) {
 	for i, r := range rules {
 		place := fmt.Sprintf("bounce_rules[%d]", i)
 		category, ok := categoryOf[r.Reason]
-		if !ok || r.Reason == "" {
+		if !ok {
 			return nil, fmt.Errorf("%s.reason %q is not a reason; one of: %s", place, r.Reason, strings.Join(Reasons(), ", "))
 		}
 		u := userRule{reason: r.Reason, category: category}
