@@ -86,19 +86,44 @@ func (a *alertmanager) waitForSuppressed(t *testing.T, name string) {
 	})
 }
 
+// waitForActive waits until Alertmanager holds the alert and nothing
+// holds it back.
+func (a *alertmanager) waitForActive(t *testing.T, name string) {
+	t.Helper()
+	eventually(t, 60*time.Second, func() error {
+		alerts, err := a.alerts()
+		if err != nil {
+			return err
+		}
+		var seen []string
+		for _, alert := range alerts {
+			if alert.Labels["alertname"] != name {
+				continue
+			}
+			if alert.Status.State == "active" {
+				return nil
+			}
+			seen = append(seen, alert.Status.State)
+		}
+		return fmt.Errorf("%s is not active in Alertmanager (states %v)", name, seen)
+	})
+}
+
 // notification is one alert of a webhook notification, with the receiver
-// (route) it came through.
+// (route) it came through and the number of the notification it was in.
 type notification struct {
 	receiver string
 	labels   map[string]string
+	batch    int
 }
 
 // webhookRecorder plays the paging and ticketing tools: it records every
 // alert of every notification Alertmanager sends.
 type webhookRecorder struct {
-	url string
-	mu  sync.Mutex
-	got []notification
+	url     string
+	mu      sync.Mutex
+	got     []notification
+	batches int
 }
 
 func startWebhookRecorder(t *testing.T) *webhookRecorder {
@@ -117,9 +142,10 @@ func startWebhookRecorder(t *testing.T) *webhookRecorder {
 		}
 		assert.Equal(t, "/"+body.Receiver, r.URL.Path, "the receiver's own URL")
 		w.mu.Lock()
+		w.batches++
 		for _, a := range body.Alerts {
 			if a.Status == "firing" {
-				w.got = append(w.got, notification{receiver: body.Receiver, labels: a.Labels})
+				w.got = append(w.got, notification{receiver: body.Receiver, labels: a.Labels, batch: w.batches})
 			}
 		}
 		w.mu.Unlock()

@@ -17,9 +17,12 @@ import (
 
 // TestVMAlertOnTheLogs runs the built Collector shipping into a real
 // VictoriaLogs, and vmalert with alerts/victorialogs-bounce-rate.rules.yml
-// (a copy evaluated every second, with "for:" of 2 s). A calm load of 1%
-// bounces raises no alert; a burst of reputation bounces at one domain fires
-// the bounce-rate and reputation alerts, read from vmalert's API.
+// (a copy evaluated every second, with "for:" of 2 s). A calm load of both
+// Opptima groups raises no alert: SMTP at 1 % bounces, and an
+// Email-marketing campaign at 2 % (sent events and clicks, no delivered:
+// counted as bounces and deliveries only, the mix bounced at 10 %). A burst
+// of reputation bounces at one domain fires the bounce-rate and reputation
+// alerts, read from vmalert's API.
 func TestVMAlertOnTheLogs(t *testing.T) {
 	vmalertBin := binary(t, "VMALERT_BIN")
 	vlogs := startVictoriaLogs(t)
@@ -29,15 +32,22 @@ func TestVMAlertOnTheLogs(t *testing.T) {
 	sender := &countingSender{url: col.webhook, keys: map[string]string{"": testAPIKey}}
 	bogota := time.FixedZone("COT", -5*3600)
 	now := func() string { return time.Now().In(bogota).Format(time.DateTime) }
-	calm := make([]sentEvent, 0, 600)
-	for i := range 600 {
-		calm = append(calm, sentEvent{body: testEvent(i, i%100 == 0, []string{"gmail.com", "hotmail.com"}[i%2], now(), userUnknown)})
+	domains := []string{"gmail.com", "hotmail.com"}
+	calm := make([]sentEvent, 0, 2200)
+	for i := range 300 {
+		calm = append(calm, sentEvent{body: testEvent(i, i%100 == 0, domains[i%2], now(), userUnknown)})
+	}
+	for i := range 1500 {
+		calm = append(calm, sentEvent{body: marketingEvent(1000+i, i%50 == 0, domains[i%2], now())})
+	}
+	for i := range 400 {
+		calm = append(calm, sentEvent{body: marketingClick(1000+i, domains[i%2], now())})
 	}
 	sender.send(t, calm, 16)
 	eventually(t, 30*time.Second, func() error {
 		rows, err := queryVictoriaLogs(vlogs, `service.name:=opptima | stats count() as n`)
-		if err != nil || len(rows) != 1 || rows[0]["n"] != "600" {
-			return fmt.Errorf("VictoriaLogs holds %v, want 600 (%v)", rows, err)
+		if err != nil || len(rows) != 1 || rows[0]["n"] != "2200" {
+			return fmt.Errorf("VictoriaLogs holds %v, want 2200 (%v)", rows, err)
 		}
 		return nil
 	})
@@ -45,11 +55,11 @@ func TestVMAlertOnTheLogs(t *testing.T) {
 	waitForEvaluations(t, api, evaluatedSince.Add(3*time.Second))
 	calmAlerts, err := vmalertAlerts(api)
 	require.NoError(t, err)
-	assert.Empty(t, calmAlerts, "a calm 1% bounce rate raises no alert")
+	assert.Empty(t, calmAlerts, "calm SMTP and Email-marketing traffic raises no alert")
 
 	spike := make([]sentEvent, 0, 200)
 	for i := range 200 {
-		spike = append(spike, sentEvent{body: testEvent(1000+i, true, "hotmail.com", now(), blockList)})
+		spike = append(spike, sentEvent{body: testEvent(5000+i, true, "hotmail.com", now(), blockList)})
 	}
 	sender.send(t, spike, 16)
 	eventually(t, 60*time.Second, func() error {
@@ -64,6 +74,20 @@ func TestVMAlertOnTheLogs(t *testing.T) {
 	})
 	after, _ := vmalertAlerts(api)
 	t.Logf("alerts after the spike: %v", after)
+}
+
+// marketingEvent is an Email-marketing webhook body: a sent event (the
+// group's delivery outcome) or a bounce.
+func marketingEvent(relid int, isBounce bool, domain, stamp string) string {
+	if isBounce {
+		return fmt.Sprintf(`{"type":"Email marketing","event":"bounce","relid":%d,"contactid":%d,"campid":"77","to":"u%d@%s","timestamp":%q,"status":"Rebote duro","response":%q}`, relid, relid, relid, domain, stamp, userUnknown)
+	}
+	return fmt.Sprintf(`{"type":"Email marketing","event":"sent","relid":%d,"contactid":%d,"campid":"77","to":"u%d@%s","timestamp":%q,"status":"Entregado"}`, relid, relid, relid, domain, stamp)
+}
+
+// marketingClick is an Email-marketing click: not an outcome.
+func marketingClick(relid int, domain, stamp string) string {
+	return fmt.Sprintf(`{"type":"Email marketing","event":"click","relid":"%d","contactId":"%d","campid":"77","email":"u%d@%s","timestamp":%q,"destination":"https://tienda.example.co/oferta"}`, relid, relid, relid, domain, stamp)
 }
 
 // startVMAlert runs vmalert on VictoriaLogs with a copy of the rules

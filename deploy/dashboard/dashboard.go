@@ -53,23 +53,23 @@ var Rows = []Row{
 	{Title: "Bounce rate", Panels: []Panel{
 		{
 			Title:       "Bounce rate",
-			Description: "Bounces among bounces and deliveries, over 5 minutes, every replica summed.",
+			Description: "Bounces among outcomes (bounces, SMTP delivered, Email-marketing sent), over 20 minutes, every replica summed.",
 			Unit:        "percentunit",
-			Queries:     []Query{{Expr: "opptima:bounce_ratio:rate5m", Legend: "bounce rate"}},
+			Queries:     []Query{{Expr: "opptima:bounce_ratio:20m", Legend: "bounce rate"}},
 			Thresholds:  []Threshold{{0.02, "OpptimaBounceRateSpike"}, {0.05, "OpptimaBounceRateHigh"}},
 		},
 		{
 			Title:       "Bounce rate by recipient domain",
 			Description: "The domains of the receiver's metrics.domains; the rest is \"other\".",
 			Unit:        "percentunit",
-			Queries:     []Query{{Expr: "opptima:domain_bounce_ratio:rate5m", Legend: "{{email_to_domain}}"}},
+			Queries:     []Query{{Expr: "opptima:domain_bounce_ratio:20m", Legend: "{{email_to_domain}}"}},
 			Thresholds:  []Threshold{{0.05, "OpptimaDomainBounceRateHigh"}},
 		},
 		{
 			Title:       "Bounce rate by account",
 			Description: "Per Opptima account, when the receiver's config names accounts.",
 			Unit:        "percentunit",
-			Queries:     []Query{{Expr: "opptima:account_bounce_ratio:rate5m", Legend: "{{opptima_account}}"}},
+			Queries:     []Query{{Expr: "opptima:account_bounce_ratio:20m", Legend: "{{opptima_account}}"}},
 			Thresholds:  []Threshold{{0.05, "OpptimaAccountBounceRateHigh"}},
 		},
 	}},
@@ -78,7 +78,7 @@ var Rows = []Row{
 			Title:       "Bounces by category, share of outcomes",
 			Description: "Who has to act (README, \"Why it bounced\"). The dashed lines are where reputation blocks page and invalid addresses open a ticket.",
 			Unit:        "percentunit",
-			Queries:     []Query{{Expr: "opptima:category_ratio:rate5m", Legend: "{{opptima_bounce_category}}"}},
+			Queries:     []Query{{Expr: "opptima:category_ratio:20m", Legend: "{{opptima_bounce_category}}"}},
 			Thresholds:  []Threshold{{0.02, "OpptimaReputationBlocks"}, {0.05, "OpptimaInvalidAddressesHigh"}},
 		},
 		{

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,8 +31,8 @@ func TestCommittedJSONIsTheCode(t *testing.T) {
 	assert.Equal(t, string(committed), string(built), "run `make manifests` after editing dashboard.go")
 }
 
-// TestThresholdsAreTheAlerts: every line drawn on a panel is a value its
-// alert compares with, so the dashboard shows where the pages start.
+// TestThresholdsAreTheAlerts: every line drawn on a panel is the threshold
+// its alert tests against, so the dashboard shows where the pages start.
 func TestThresholdsAreTheAlerts(t *testing.T) {
 	exprs := alertExpressions(t)
 	var drawn int
@@ -40,7 +41,7 @@ func TestThresholdsAreTheAlerts(t *testing.T) {
 			for _, th := range p.Thresholds {
 				expr, ok := exprs[th.Alert]
 				require.True(t, ok, "panel %q names alert %s, which the rules do not have", p.Title, th.Alert)
-				assert.Contains(t, expr, "> "+strconv.FormatFloat(th.Value, 'f', -1, 64),
+				assert.Regexp(t, `(^|[^0-9.])`+regexp.QuoteMeta(strconv.FormatFloat(th.Value, 'f', -1, 64))+`([^0-9]|$)`, expr,
 					"panel %q draws %v for %s", p.Title, th.Value, th.Alert)
 				drawn++
 			}
@@ -49,29 +50,42 @@ func TestThresholdsAreTheAlerts(t *testing.T) {
 	assert.GreaterOrEqual(t, drawn, 6)
 }
 
-// alertExpressions reads every alert's expression from examples/alerts.
+// alertExpressions reads every alert's expression from examples/alerts,
+// followed by the expressions of the recording rules it reads (the spike
+// alerts' floor is in one).
 func alertExpressions(t *testing.T) map[string]string {
 	t.Helper()
-	out := map[string]string{}
+	alerts, records := map[string]string{}, map[string]string{}
 	for _, file := range []string{"bounce-rate.rules.yml", "collector.rules.yml"} {
 		data, err := os.ReadFile(filepath.Join("..", "..", "examples", "alerts", file))
 		require.NoError(t, err)
 		var rules struct {
 			Groups []struct {
 				Rules []struct {
-					Alert string `json:"alert"`
-					Expr  string `json:"expr"`
+					Alert  string `json:"alert"`
+					Record string `json:"record"`
+					Expr   string `json:"expr"`
 				} `json:"rules"`
 			} `json:"groups"`
 		}
 		require.NoError(t, yaml.Unmarshal(data, &rules))
 		for _, g := range rules.Groups {
 			for _, r := range g.Rules {
+				expr := strings.Join(strings.Fields(r.Expr), " ")
 				if r.Alert != "" {
-					out[r.Alert] = strings.Join(strings.Fields(r.Expr), " ")
+					alerts[r.Alert] = expr
+				} else {
+					records[r.Record] = expr
 				}
 			}
 		}
 	}
-	return out
+	for name, expr := range alerts {
+		for record, recorded := range records {
+			if strings.Contains(expr, record) {
+				alerts[name] += " ; " + recorded
+			}
+		}
+	}
+	return alerts
 }
