@@ -73,10 +73,10 @@ container-tools:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends podman haproxy ca-certificates >/dev/null; }
 
-## manifests: the files generated from others: the ConfigMap (production.yaml), the PrometheusRules (examples/alerts), the dashboard JSON (deploy/dashboard) and its ConfigMap
+## manifests: the files generated from others: the ConfigMap (production.yaml), the PrometheusRules and the AlertmanagerConfig (examples/alerts), the dashboard JSON (deploy/dashboard) and its ConfigMap
 MONITORING := deploy/kubernetes/monitoring
 DASHBOARD  := deploy/dashboard/opptima-bounces.json
-manifests: deploy/kubernetes/configmap.yaml $(MONITORING)/prometheusrule.yaml $(DASHBOARD) $(MONITORING)/grafana-dashboard.yaml
+manifests: deploy/kubernetes/configmap.yaml $(MONITORING)/prometheusrule.yaml $(MONITORING)/alertmanagerconfig.yaml $(DASHBOARD) $(MONITORING)/grafana-dashboard.yaml
 deploy/kubernetes/configmap.yaml: examples/production.yaml
 	{ echo '# Generated from examples/production.yaml by `make manifests`: edit that file.'; \
 	  echo 'apiVersion: v1'; echo 'kind: ConfigMap'; echo 'metadata:'; echo '  name: otelcol-opptima'; \
@@ -91,6 +91,9 @@ $(MONITORING)/prometheusrule.yaml: examples/alerts/bounce-rate.rules.yml example
 	    echo 'apiVersion: monitoring.coreos.com/v1'; echo 'kind: PrometheusRule'; echo 'metadata:'; echo "  name: $$name"; \
 	    echo 'spec:'; sed 's/^/  /; s/^  $$//' $$f; \
 	  done; } > $@
+
+$(MONITORING)/alertmanagerconfig.yaml: examples/alerts/alertmanager.yml
+	$(GO) test ./deploy/kubernetes -run '^TestAlertmanagerConfigIsTheShippedRouting$$' -update
 
 $(DASHBOARD): deploy/dashboard/dashboard.go
 	$(GO) test ./deploy/dashboard -run '^TestCommittedJSONIsTheCode$$' -update

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	monitoringv1alpha1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1alpha1"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -46,6 +47,8 @@ func decodeStrict(t *testing.T, file string) []any {
 			obj = &monitoringv1.PodMonitor{}
 		case "PrometheusRule":
 			obj = &monitoringv1.PrometheusRule{}
+		case "AlertmanagerConfig":
+			obj = &monitoringv1alpha1.AlertmanagerConfig{}
 		default:
 			t.Fatalf("%s: kind %q is not one this test knows", file, meta.Kind)
 		}

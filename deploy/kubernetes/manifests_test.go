@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	monitoringv1alpha1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1alpha1"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
@@ -35,6 +36,7 @@ type manifests struct {
 	ingress          *networkingv1.Ingress
 	podMonitor       *monitoringv1.PodMonitor
 	prometheusRules  []*monitoringv1.PrometheusRule
+	alertmanagerCfg  *monitoringv1alpha1.AlertmanagerConfig
 	dashboardConfigs []*corev1.ConfigMap
 }
 
@@ -87,6 +89,8 @@ func load(t *testing.T) manifests {
 				m.podMonitor = o
 			case *monitoringv1.PrometheusRule:
 				m.prometheusRules = append(m.prometheusRules, o)
+			case *monitoringv1alpha1.AlertmanagerConfig:
+				m.alertmanagerCfg = o
 			case *corev1.Service:
 				m.services = append(m.services, o)
 			case *appsv1.StatefulSet:
