@@ -136,6 +136,7 @@ rules-test: promtool
 	amtool check-config examples/alerts/alertmanager.yml
 	amtool config routes test --config.file=examples/alerts/alertmanager.yml --verify.receivers=pages severity=page
 	amtool config routes test --config.file=examples/alerts/alertmanager.yml --verify.receivers=tickets severity=ticket
+	PROMTOOL_BIN=$$(command -v promtool) $(GO) test -count=1 -timeout 30m ./internal/alertsim
 
 ## bench: decode+map micro-benchmarks (ratio to encoding/json), then the load benchmark (bench/); fails when a budget is missed
 bench: $(OTELCOL)

@@ -86,21 +86,25 @@ func TestTradeOffTable(t *testing.T) {
 	if !*tradeoff {
 		t.Skip("run with -tradeoff to print the table")
 	}
-	const rise, weeks, rises = 4 * 60, 100, 200
+	const rise, weeks, rises = 4 * 60, 400, 200
 	volumes := []float64{1, 3, 6, 10, 20, 60, 200, 1000}
 	rows := []struct {
-		name          string
-		p0            float64
+		name           string
+		p0             float64
 		healthy, risen float64
 	}{
-		{"bounce rate 3 % → 15 % (threshold 5 %)", 0.05, 0.03, 0.15},
-		{"bounce rate 3 % → 8 %", 0.05, 0.03, 0.08},
-		{"reputation 0.24 % → 5 % of outcomes (threshold 2 %)", 0.02, 0.0024, 0.05},
+		{"5 % alerts, 3 % → 15 %: minutes to fire", 0.05, 0.03, 0.15},
+		{"5 % alerts, 3 % → 8 %: minutes to fire", 0.05, 0.03, 0.08},
+		{"reputation (2 %), 0.24 % → 5 % of outcomes: minutes to fire", 0.02, 0.0024, 0.05},
 	}
 	var out strings.Builder
-	fmt.Fprintf(&out, "| outcomes a minute | %s |\n|---|%s\n", strings.Trim(fmt.Sprint(volumes), "[]"), strings.Repeat("---|", len(volumes)))
+	fmt.Fprint(&out, "| outcomes a minute |")
+	for _, v := range volumes {
+		fmt.Fprintf(&out, " %g |", v)
+	}
+	fmt.Fprintf(&out, "\n|---|%s\n", strings.Repeat("--:|", len(volumes)))
 	for _, row := range rows {
-		fmt.Fprintf(&out, "| %s: minutes to fire |", row.name)
+		fmt.Fprintf(&out, "| %s |", row.name)
 		for _, v := range volumes {
 			var times []int
 			for s := range uint64(rises) {
@@ -119,11 +123,25 @@ func TestTradeOffTable(t *testing.T) {
 			}
 		}
 		fmt.Fprintln(&out)
+		if row.risen == 0.15 {
+			fmt.Fprintf(&out, "| 5 %% alerts, 3 %% → 15 %%: fired within 30 minutes |")
+			for _, v := range volumes {
+				within := 0
+				for s := range uint64(rises) {
+					n, b := minutes(s, rise+240, v, StepAt(rise, row.healthy, row.risen))
+					if at := firesAt(n, b, row.p0, rise); at >= 0 && at-rise <= 30 {
+						within++
+					}
+				}
+				fmt.Fprintf(&out, " %d %% |", within*100/rises)
+			}
+			fmt.Fprintln(&out)
+		}
 	}
 	for _, row := range []struct {
-		name    string
-		p0, p   float64
-	}{{"bounce rate: healthy weeks paged", 0.05, 0.03}, {"reputation: healthy weeks paged", 0.02, 0.0024}} {
+		name  string
+		p0, p float64
+	}{{"5 % alerts: healthy weeks (3 %) with a false alert", 0.05, 0.03}, {"reputation: healthy weeks (0.24 %) with a false alert", 0.02, 0.0024}} {
 		fmt.Fprintf(&out, "| %s |", row.name)
 		for _, v := range volumes {
 			fired := 0
