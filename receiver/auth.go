@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/collector/config/configopaque"
+
+	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
 )
 
 // keyChecker checks "Authorization: Bearer <key>" against the configured
@@ -73,6 +75,22 @@ func (c *keyChecker) check(h http.Header) (account string, ok bool) {
 // authProblem says what is wrong with a refused request's Authorization,
 // for the log: never the key itself, and only computed once check has
 // refused. The sender gets one answer whatever was wrong.
+// authReason is authProblem as the requests-refused counter names it.
+func authReason(h http.Header) metadata.AttributeReason {
+	values := h.Values("Authorization")
+	if len(values) != 1 {
+		return metadata.AttributeReasonUnauthorizedNoKey
+	}
+	scheme, token, _ := strings.Cut(values[0], " ")
+	switch {
+	case !strings.EqualFold(scheme, "Bearer"):
+		return metadata.AttributeReasonUnauthorizedNotBearer
+	case strings.TrimSpace(token) == "":
+		return metadata.AttributeReasonUnauthorizedNoKey
+	}
+	return metadata.AttributeReasonUnauthorizedUnknownKey
+}
+
 func authProblem(h http.Header) string {
 	values := h.Values("Authorization")
 	switch {

@@ -12,6 +12,8 @@ import (
 
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
 
 	"github.com/opptimaotel/opptimareceiver/internal/counters"
 	"github.com/opptimaotel/opptimareceiver/internal/httperr"
@@ -46,17 +48,29 @@ func newWebhookHandler(cfg *Config, next consumer.Logs, counter *counters.Counte
 
 const unauthorized = `missing or invalid API key: send the header "Authorization: Bearer <key>" with a configured key`
 
-// refuse answers status with msg and logs the refusal (throttled).
-func (h *webhookHandler) refuse(w http.ResponseWriter, req *http.Request, status int, msg string) {
+// refuse answers status with msg, counts the refusal by status and reason
+// and logs it (throttled).
+func (h *webhookHandler) refuse(w http.ResponseWriter, req *http.Request, status int, reason metadata.AttributeReason, msg string) {
+	h.countRefusal(req, status, reason)
 	h.warnings.refused(req, status, msg)
 	httperr.Write(w, status, msg)
+}
+
+// countRefusal adds one to the requests-refused counter: the status and a
+// reason from metadata.yaml's closed set, never anything the request said.
+func (h *webhookHandler) countRefusal(req *http.Request, status int, reason metadata.AttributeReason) {
+	h.telemetry.ReceiverOpptimaRequestsRefused.Add(req.Context(), 1, metric.WithAttributes(
+		attribute.Int("status", status), attribute.String("reason", reason.String())))
+	if status == http.StatusServiceUnavailable {
+		h.telemetry.ReceiverOpptimaRequestsRetryLater.Add(req.Context(), 1)
+	}
 }
 
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	arrived := time.Now()
 	if req.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		h.refuse(w, req, http.StatusMethodNotAllowed, "only POST is accepted")
+		h.refuse(w, req, http.StatusMethodNotAllowed, metadata.AttributeReasonMethodNotAllowed, "only POST is accepted")
 		return
 	}
 	var account string
@@ -64,30 +78,30 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		var ok bool
 		if account, ok = h.keys.check(req.Header); !ok {
 			w.Header().Set("WWW-Authenticate", "Bearer")
-			// One answer whatever was wrong; the log says what.
+			// One answer whatever was wrong; the log and the counter say what.
+			h.countRefusal(req, http.StatusUnauthorized, authReason(req.Header))
 			h.warnings.refused(req, http.StatusUnauthorized, authProblem(req.Header))
 			httperr.Write(w, http.StatusUnauthorized, unauthorized)
 			return
 		}
 	}
 	if !isJSONContentType(req.Header.Get("Content-Type")) {
-		h.refuse(w, req, http.StatusUnsupportedMediaType, mediaTypeProblem(req.Header.Get("Content-Type")))
+		h.refuse(w, req, http.StatusUnsupportedMediaType, metadata.AttributeReasonUnsupportedMediaType, mediaTypeProblem(req.Header.Get("Content-Type")))
 		return
 	}
 	reserved, ok := h.admission.reserve(req, h.maxBody)
 	if !ok {
-		h.telemetry.ReceiverOpptimaRequestsRetryLater.Add(req.Context(), 1)
-		h.refuse(w, req, http.StatusServiceUnavailable, "too many bytes are being converted at once (max_in_flight_bytes): retry later")
+		h.refuse(w, req, http.StatusServiceUnavailable, metadata.AttributeReasonRetryLater, "too many bytes are being converted at once (max_in_flight_bytes): retry later")
 		return
 	}
 	defer func() { h.admission.release(reserved) }()
 	body, err := readBody(req.Body, req.ContentLength, h.maxBody)
 	if err != nil {
 		if maxErr := (*http.MaxBytesError)(nil); errors.As(err, &maxErr) {
-			h.refuse(w, req, http.StatusRequestEntityTooLarge, "body is larger than max_request_body_size ("+strconv.FormatInt(h.maxBody, 10)+" bytes)")
+			h.refuse(w, req, http.StatusRequestEntityTooLarge, metadata.AttributeReasonTooLarge, "body is larger than max_request_body_size ("+strconv.FormatInt(h.maxBody, 10)+" bytes)")
 			return
 		}
-		h.refuse(w, req, http.StatusBadRequest, "cannot read the body: "+err.Error())
+		h.refuse(w, req, http.StatusBadRequest, metadata.AttributeReasonBadBody, "cannot read the body: "+err.Error())
 		return
 	}
 	if size := int64(len(body)); size < reserved { // a body of unknown length claimed the most it could be
@@ -97,7 +111,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 	logs, err := h.converter.ToLogs(body, arrived)
 	if err != nil {
-		h.refuse(w, req, http.StatusBadRequest, err.Error())
+		h.refuse(w, req, http.StatusBadRequest, metadata.AttributeReasonBadBody, err.Error())
 		return
 	}
 	if account != "" {
@@ -116,11 +130,11 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		err = h.next.ConsumeLogs(ctx, logs)
 		h.obsreport.EndLogsOp(ctx, dataFormat, count, err)
 		if err != nil {
-			status := httperr.StatusFromConsumeError(err)
-			if status == http.StatusServiceUnavailable {
-				h.telemetry.ReceiverOpptimaRequestsRetryLater.Add(req.Context(), 1)
+			status, reason := httperr.StatusFromConsumeError(err), metadata.AttributeReasonRetryLater
+			if status != http.StatusServiceUnavailable {
+				reason = metadata.AttributeReasonRejectedByPipeline
 			}
-			h.refuse(w, req, status, "the pipeline did not take the events: "+err.Error())
+			h.refuse(w, req, status, reason, "the pipeline did not take the events: "+err.Error())
 			return
 		}
 	}
@@ -175,15 +189,24 @@ func mediaTypeProblem(value string) string {
 
 // notFound answers every path other than the webhook's, naming it.
 func (h *webhookHandler) notFound(w http.ResponseWriter, req *http.Request, path string) {
-	h.refuse(w, req, http.StatusNotFound, "not found: the Opptima webhook is served at POST "+path)
+	h.refuse(w, req, http.StatusNotFound, metadata.AttributeReasonNotFound, "not found: the Opptima webhook is served at POST "+path)
 }
 
 // serverError keeps confighttp's own rejections (a body it cannot
 // decompress, an auth extension saying no) in the same JSON shape as ours,
-// and logged like them.
+// and logged and counted like them.
 func (h *webhookHandler) serverError(w http.ResponseWriter, req *http.Request, msg string, status int) {
-	if status == http.StatusUnauthorized {
+	reason := metadata.AttributeReasonBadBody
+	switch status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", "Bearer")
+		reason = metadata.AttributeReasonUnauthorizedUnknownKey
+	case http.StatusRequestEntityTooLarge:
+		reason = metadata.AttributeReasonTooLarge
+	case http.StatusUnsupportedMediaType:
+		reason = metadata.AttributeReasonUnsupportedMediaType
+	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
+		reason = metadata.AttributeReasonRetryLater
 	}
-	h.refuse(w, req, status, msg)
+	h.refuse(w, req, status, reason, msg)
 }

@@ -4,12 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
@@ -80,5 +84,58 @@ func TestKeysNeverReachLogs(t *testing.T) {
 	for _, entry := range logs.All() {
 		line := fmt.Sprint(entry.Message, entry.ContextMap())
 		assert.NotContains(t, line, testKey)
+	}
+}
+
+// TestEveryRefusalIsCounted sends each kind of refused webhook through the
+// real server: otelcol_receiver_opptima_requests_refused counts each by
+// its status and a reason from metadata.yaml's closed set, and carries no
+// key, right or wrong.
+func TestEveryRefusalIsCounted(t *testing.T) {
+	const wrongKey = "wrong-key-90a7f3e2"
+	key := bearer(testKey)
+	form := map[string]string{"Authorization": "Bearer " + testKey, "Content-Type": "application/x-www-form-urlencoded"}
+	cases := []struct {
+		name         string
+		consumer     consumer.Logs
+		method, path string
+		headers      map[string]string
+		body         string
+		status       int
+		reason       metadata.AttributeReason
+	}{
+		{"no key", nil, "POST", "", nil, goodEvent, 401, metadata.AttributeReasonUnauthorizedNoKey},
+		{"empty Bearer", nil, "POST", "", map[string]string{"Authorization": "Bearer "}, goodEvent, 401, metadata.AttributeReasonUnauthorizedNoKey},
+		{"basic auth", nil, "POST", "", map[string]string{"Authorization": "Basic " + wrongKey}, goodEvent, 401, metadata.AttributeReasonUnauthorizedNotBearer},
+		{"rotated key", nil, "POST", "", bearer(wrongKey), goodEvent, 401, metadata.AttributeReasonUnauthorizedUnknownKey},
+		{"GET", nil, "GET", "", key, "", 405, metadata.AttributeReasonMethodNotAllowed},
+		{"another path", nil, "POST", "/other", key, goodEvent, 404, metadata.AttributeReasonNotFound},
+		{"form", nil, "POST", "", form, "type=SMTP", 415, metadata.AttributeReasonUnsupportedMediaType},
+		{"too large", nil, "POST", "", key, strings.Repeat(" ", 2<<20), 413, metadata.AttributeReasonTooLarge},
+		{"not JSON", nil, "POST", "", key, "nonsense", 400, metadata.AttributeReasonBadBody},
+		{"a permanent pipeline error", consumertest.NewErr(consumererror.NewPermanent(errors.New("schema"))), "POST", "", key, goodEvent, 400, metadata.AttributeReasonRejectedByPipeline},
+		{"a full queue", consumertest.NewErr(errors.New("sending queue is full")), "POST", "", key, goodEvent, 503, metadata.AttributeReasonRetryLater},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			next := c.consumer
+			if next == nil {
+				next = consumertest.NewNop()
+			}
+			recv := startReceiver(t, pipelines{logs: next}, nil)
+			require.Equal(t, c.status, send(t, c.method, recv.url+c.path, []byte(c.body), c.headers).status)
+
+			m, err := recv.telemetry.GetMetric("otelcol_receiver_opptima_requests_refused")
+			require.NoError(t, err)
+			points := m.Data.(metricdata.Sum[int64]).DataPoints
+			require.Len(t, points, 1)
+			assert.Equal(t, int64(1), points[0].Value)
+			status, _ := points[0].Attributes.Value("status")
+			reason, _ := points[0].Attributes.Value("reason")
+			assert.Equal(t, int64(c.status), status.AsInt64())
+			assert.Equal(t, c.reason.String(), reason.AsString())
+			assert.Equal(t, 2, points[0].Attributes.Len(), "status and reason, nothing the request said")
+			assert.NotContains(t, points[0].Attributes.Encoded(attribute.DefaultEncoder()), "key-")
+		})
 	}
 }

@@ -307,6 +307,64 @@ var MapAttributeOpptimaType = map[string]AttributeOpptimaType{
 	"other":           AttributeOpptimaTypeOther,
 }
 
+// AttributeReason specifies the value reason attribute.
+type AttributeReason int
+
+const (
+	_ AttributeReason = iota
+	AttributeReasonUnauthorizedNoKey
+	AttributeReasonUnauthorizedNotBearer
+	AttributeReasonUnauthorizedUnknownKey
+	AttributeReasonMethodNotAllowed
+	AttributeReasonNotFound
+	AttributeReasonUnsupportedMediaType
+	AttributeReasonTooLarge
+	AttributeReasonBadBody
+	AttributeReasonRejectedByPipeline
+	AttributeReasonRetryLater
+)
+
+// String returns the string representation of the AttributeReason.
+func (av AttributeReason) String() string {
+	switch av {
+	case AttributeReasonUnauthorizedNoKey:
+		return "unauthorized_no_key"
+	case AttributeReasonUnauthorizedNotBearer:
+		return "unauthorized_not_bearer"
+	case AttributeReasonUnauthorizedUnknownKey:
+		return "unauthorized_unknown_key"
+	case AttributeReasonMethodNotAllowed:
+		return "method_not_allowed"
+	case AttributeReasonNotFound:
+		return "not_found"
+	case AttributeReasonUnsupportedMediaType:
+		return "unsupported_media_type"
+	case AttributeReasonTooLarge:
+		return "too_large"
+	case AttributeReasonBadBody:
+		return "bad_body"
+	case AttributeReasonRejectedByPipeline:
+		return "rejected_by_pipeline"
+	case AttributeReasonRetryLater:
+		return "retry_later"
+	}
+	return ""
+}
+
+// MapAttributeReason is a helper map of string to AttributeReason attribute value.
+var MapAttributeReason = map[string]AttributeReason{
+	"unauthorized_no_key":      AttributeReasonUnauthorizedNoKey,
+	"unauthorized_not_bearer":  AttributeReasonUnauthorizedNotBearer,
+	"unauthorized_unknown_key": AttributeReasonUnauthorizedUnknownKey,
+	"method_not_allowed":       AttributeReasonMethodNotAllowed,
+	"not_found":                AttributeReasonNotFound,
+	"unsupported_media_type":   AttributeReasonUnsupportedMediaType,
+	"too_large":                AttributeReasonTooLarge,
+	"bad_body":                 AttributeReasonBadBody,
+	"rejected_by_pipeline":     AttributeReasonRejectedByPipeline,
+	"retry_later":              AttributeReasonRetryLater,
+}
+
 var MetricsInfo = metricsInfo{
 	OpptimaEvents: metricInfo{
 		Name:       "opptima.events",

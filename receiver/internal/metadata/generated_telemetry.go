@@ -26,6 +26,7 @@ type TelemetryBuilder struct {
 	meter                             metric.Meter
 	mu                                sync.Mutex
 	registrations                     []metric.Registration
+	ReceiverOpptimaRequestsRefused    metric.Int64Counter
 	ReceiverOpptimaRequestsRetryLater metric.Int64Counter
 }
 
@@ -58,6 +59,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	}
 	builder.meter = Meter(settings)
 	var err, errs error
+	builder.ReceiverOpptimaRequestsRefused, err = builder.meter.Int64Counter(
+		"otelcol_receiver_opptima_requests_refused",
+		metric.WithDescription("Webhook requests answered with an error, by status and reason. Unauthorized for most requests means a key was rotated or mistyped on one side; each refused request's events are lost unless the sender resends them. [Alpha]"),
+		metric.WithUnit("{request}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ReceiverOpptimaRequestsRetryLater, err = builder.meter.Int64Counter(
 		"otelcol_receiver_opptima_requests_retry_later",
 		metric.WithDescription("Webhook requests answered 503 with Retry-After, by the admission bound or because the pipeline refused them; each one's events are lost unless the sender resends them. [Alpha]"),
