@@ -28,6 +28,13 @@ type prometheus struct {
 // alertmanager.
 func startPrometheus(t *testing.T, bin, addr, alertmanager string, jobs map[string]string) *prometheus {
 	t.Helper()
+	return startPrometheusWith(t, bin, addr, alertmanager, jobs, func(rules string) string { return rules })
+}
+
+// startPrometheusWith is startPrometheus with the rules rewritten further
+// by rewrite (a window shortened, so that a test need not wait a week).
+func startPrometheusWith(t *testing.T, bin, addr, alertmanager string, jobs map[string]string, rewrite func(string) string) *prometheus {
+	t.Helper()
 	dir := t.TempDir()
 	var ruleFiles []string
 	for _, name := range []string{"bounce-rate.rules.yml", "collector.rules.yml"} {
@@ -36,7 +43,7 @@ func startPrometheus(t *testing.T, bin, addr, alertmanager string, jobs map[stri
 		shortFor := regexp.MustCompile(`(?m)^(\s+for:) (\d+)m$`).ReplaceAllString(string(rules), "$1 ${2}s")
 		require.NotEqual(t, string(rules), shortFor)
 		path := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(path, []byte(shortFor), 0o600))
+		require.NoError(t, os.WriteFile(path, []byte(rewrite(shortFor)), 0o600))
 		ruleFiles = append(ruleFiles, path)
 	}
 	var scrapes strings.Builder
