@@ -2,6 +2,8 @@ package examples
 
 import (
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -49,13 +51,20 @@ func (r *replica) stop(t *testing.T, hard bool) {
 	}
 }
 
+// haproxy is HAProxy in front of the replicas, with its runtime API on a
+// unix socket.
+type haproxy struct {
+	url, socket string
+}
+
 // startHAProxy runs HAProxy in front of the replicas: HTTP health checks on
 // each replica's health_check every 200 ms, a request whose connection
 // fails is redispatched to the other server, and every answer names the
 // server that gave it (X-Served-By).
-func startHAProxy(t *testing.T, bin string, replicas []*replica) string {
+func startHAProxy(t *testing.T, bin string, replicas []*replica) *haproxy {
 	t.Helper()
 	front := freeAddr(t)
+	socket := filepath.Join(t.TempDir(), "haproxy.sock")
 	var servers strings.Builder
 	for _, r := range replicas {
 		_, healthPort, _ := strings.Cut(r.health, ":")
@@ -63,6 +72,7 @@ func startHAProxy(t *testing.T, bin string, replicas []*replica) string {
 	}
 	config := `global
     maxconn 1024
+    stats socket ` + socket + ` mode 600 level admin
 defaults
     mode http
     timeout connect 1s
@@ -91,7 +101,21 @@ backend replicas
 		return resp.StatusCode != http.StatusServiceUnavailable // a replica answers (404 on /)
 	})
 	_ = p
-	return "http://" + front + "/opptima"
+	return &haproxy{url: "http://" + front + "/opptima", socket: socket}
+}
+
+// setServer changes a replica's state in HAProxy's rotation through the
+// runtime API: "maint" takes it out as Kubernetes takes a terminating
+// pod out of the Service's endpoints, "ready" puts it back.
+func (h *haproxy) setServer(t *testing.T, name, state string) {
+	t.Helper()
+	conn, err := net.Dial("unix", h.socket)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = fmt.Fprintf(conn, "set server replicas/%s state %s\n", name, state)
+	require.NoError(t, err)
+	answer, _ := io.ReadAll(conn)
+	require.Empty(t, strings.TrimSpace(string(answer)), "HAProxy: %s", answer)
 }
 
 // TestTwoReplicasBehindHAProxyLoseNothing: HAProxy in front of two
@@ -108,7 +132,7 @@ func TestTwoReplicasBehindHAProxyLoseNothing(t *testing.T) {
 	b := &replica{name: "b", webhook: freeAddr(t), health: freeAddr(t), queueDir: t.TempDir()}
 	a.start(t, vlogs)
 	b.start(t, vlogs)
-	url := startHAProxy(t, haproxyBin, []*replica{a, b})
+	url := startHAProxy(t, haproxyBin, []*replica{a, b}).url
 
 	var mu sync.Mutex
 	served := map[string]int{}
@@ -190,4 +214,48 @@ func TestTwoReplicasBehindHAProxyLoseNothing(t *testing.T) {
 	require.Len(t, streams, 2)
 	assert.NotEqual(t, streams[a.instanceID()], streams[b.instanceID()])
 	assert.Positive(t, checked)
+}
+
+// TestRollingRestartRefusesNothing restarts both replicas behind HAProxy
+// under load, one at a time, in Kubernetes' order for a StatefulSet pod
+// with the manifests' preStop: the replica leaves the load balancer (its
+// endpoint removed), keeps serving for the hand-off wait while requests
+// already sent to it finish, gets SIGTERM, stops and restarts on its queue,
+// and comes back into the rotation. Every request is answered 200: none
+// refused, none cut off, none lost.
+func TestRollingRestartRefusesNothing(t *testing.T) {
+	haproxyBin := binary(t, "HAPROXY_BIN")
+	vlogs := startVictoriaLogs(t)
+	a := &replica{name: "a", webhook: freeAddr(t), health: freeAddr(t), queueDir: t.TempDir()}
+	b := &replica{name: "b", webhook: freeAddr(t), health: freeAddr(t), queueDir: t.TempDir()}
+	a.start(t, vlogs)
+	b.start(t, vlogs)
+	lb := startHAProxy(t, haproxyBin, []*replica{a, b})
+
+	const n = 3000
+	sender := &opptimaSender{url: func() string { return lb.url }, pace: 50 * time.Millisecond}
+	done := make(chan struct{})
+	go func() { sender.run(t, n, 16, 4*time.Minute); close(done) }()
+
+	waitUntil(t, time.Minute, func() bool { return sender.acks.Load() >= n/4 })
+	for _, r := range []*replica{b, a} {
+		lb.setServer(t, r.name, "maint")
+		time.Sleep(2 * time.Second) // the preStop wait, scaled down
+		r.stop(t, false)
+		r.start(t, vlogs)
+		lb.setServer(t, r.name, "ready")
+		time.Sleep(time.Second) // two health checks: back in the rotation
+	}
+	rolledAt := sender.acks.Load()
+	<-done
+
+	lost, duplicates := sender.delivered(t, vlogs)
+	t.Logf("rolling restart behind HAProxy: sent %d, acknowledged %d (%d when the restart ended); refused 503 %d, proxy errors %d, connection failures %d; lost %d, duplicates %d",
+		n, sender.acks.Load(), rolledAt, sender.status503.Load(), sender.otherErrors.Load(), sender.failures.Load(), lost, duplicates)
+	assert.Less(t, rolledAt, int64(n), "the restart happened under load")
+	assert.Equal(t, int64(n), sender.acks.Load())
+	assert.Zero(t, sender.status503.Load(), "requests refused with 503")
+	assert.Zero(t, sender.otherErrors.Load(), "requests answered by the proxy, not a replica")
+	assert.Zero(t, sender.failures.Load(), "requests cut off")
+	assert.Zero(t, lost, "acknowledged events lost")
 }

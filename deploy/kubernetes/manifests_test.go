@@ -166,7 +166,9 @@ func TestPiecesAgree(t *testing.T) {
 		assert.Equal(t, int32(telemetry), containerPort(t, c, "telemetry"))
 		counters := port(t, envDefault(t, config, "PROMETHEUS_ENDPOINT"))
 		assert.Equal(t, counters, containerPort(t, c, "counters"))
-		assert.Equal(t, strconv.Itoa(int(counters)), m.statefulSet.Spec.Template.Annotations["prometheus.io/port"])
+		for name := range m.statefulSet.Spec.Template.Annotations {
+			assert.NotContains(t, name, "prometheus.io/", "annotation scraping reaches one port; the alerts need both")
+		}
 		for _, svc := range m.services {
 			for _, p := range svc.Spec.Ports {
 				containerPort(t, c, p.TargetPort.String()) // every target is a named container port
@@ -229,6 +231,20 @@ func TestPiecesAgree(t *testing.T) {
 			}
 		}
 		assert.True(t, mounted, "a volume claim is mounted at %s", queueDir)
+	})
+	t.Run("a terminating pod keeps serving until the load balancers let go", func(t *testing.T) {
+		require.NotNil(t, c.Lifecycle)
+		require.NotNil(t, c.Lifecycle.PreStop)
+		require.NotNil(t, c.Lifecycle.PreStop.Sleep, "Kubernetes' sleep action: the image has no shell")
+		handOff := c.Lifecycle.PreStop.Sleep.Seconds
+		assert.GreaterOrEqual(t, handOff, int64(10), "ingress controllers and cloud load balancers take seconds to drop an endpoint")
+		writeTimeout := regexp.MustCompile(`(?m)^\s+write_timeout: (\d+)s$`).FindStringSubmatch(config)
+		require.NotNil(t, writeTimeout, "production.yaml sets write_timeout")
+		drain, err := strconv.Atoi(writeTimeout[1])
+		require.NoError(t, err)
+		require.NotNil(t, pod.TerminationGracePeriodSeconds)
+		assert.Greater(t, *pod.TerminationGracePeriodSeconds, handOff+int64(drain),
+			"the grace period covers the hand-off and the requests in flight")
 	})
 	t.Run("two replicas, one may go", func(t *testing.T) {
 		assert.Equal(t, int32(2), *m.statefulSet.Spec.Replicas)
