@@ -36,13 +36,13 @@ func TestEveryMetricNameTheAlertsReadIsServed(t *testing.T) {
 	}
 
 	// production.yaml: a backend that answers 400 once (a drop), then 503
-	// (retried until the 500-event queue is full and the webhook says 503).
+	// (retried until the ~500-event queue is full and the webhook says 503).
 	statuses := []int{http.StatusBadRequest}
 	for range 1000 {
 		statuses = append(statuses, http.StatusServiceUnavailable)
 	}
 	backend := startRecordingBackend(t, statuses...)
-	env := productionEnv(t, backend.url, t.TempDir(), map[string]string{"QUEUE_SIZE": "500", "OPPTIMA_METRICS_INTERVAL": "1s"})
+	env := productionEnv(t, backend.url, t.TempDir(), map[string]string{"QUEUE_BYTES": "570000", "OPPTIMA_METRICS_INTERVAL": "1s"})
 	col := startCollector(t, "production.yaml", env)
 	drive(t, col)
 	backend.waitForRequests(t, 1)

@@ -172,7 +172,7 @@ func TestNoLossAcrossABackendOutage(t *testing.T) {
 	}
 	vl := startVL()
 	vlogs := "http://" + vlogsAddr
-	col := startCollector(t, "production.yaml", productionEnv(t, vlogs, t.TempDir(), map[string]string{"QUEUE_SIZE": "1000"}))
+	col := startCollector(t, "production.yaml", productionEnv(t, vlogs, t.TempDir(), map[string]string{"QUEUE_BYTES": "1141000"}))
 
 	const n = 2000
 	sender := &opptimaSender{url: func() string { return col.webhook }}

@@ -49,7 +49,7 @@ func TestSilentFailuresPage(t *testing.T) {
 	})
 
 	t.Run("the backend is down until the queue fills", func(t *testing.T) {
-		col, prom := start(t, "http://"+freeAddr(t), map[string]string{"QUEUE_SIZE": "500"}, keep)
+		col, prom := start(t, "http://"+freeAddr(t), map[string]string{"QUEUE_BYTES": "570000"}, keep)
 		var accepted, refused int
 		for i := 0; refused < 20 && i < 5000; i++ {
 			switch status := col.post(t, []byte(testEvent(i, false, "gmail.com", bogotaNow(), ""))); status {

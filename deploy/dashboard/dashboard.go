@@ -114,8 +114,8 @@ var Rows = []Row{
 		},
 		{
 			Title:       "Persistent queue",
-			Description: "Events waiting on disk for the backend, per replica, and the queue's capacity: when it is full the receiver answers 503.",
-			Unit:        "short",
+			Description: "Bytes of events waiting on disk for the backend, per replica, and the queue's capacity: when it is full the receiver answers 503.",
+			Unit:        "bytes",
 			Queries: []Query{
 				{Expr: "sum by (instance) (otelcol_exporter_queue_size)", Legend: "{{instance}} queued"},
 				{Expr: "max(otelcol_exporter_queue_capacity)", Legend: "capacity"},

@@ -284,3 +284,20 @@ func containerPort(t *testing.T, c corev1.Container, name string) int32 {
 	t.Fatalf("no container port %q", name)
 	return 0
 }
+
+// bytesOnDiskPerQueueByte is the size of the queue's bbolt file for each
+// byte the queue counts, measured (RELIABILITY.md, "Sizing the queue").
+const bytesOnDiskPerQueueByte = 2.0
+
+// TestTheQueueFitsItsVolume: the queue's default bound in bytes, times what
+// its file takes on disk, fits the volume the StatefulSet claims for it.
+func TestTheQueueFitsItsVolume(t *testing.T) {
+	m := load(t)
+	queueBytes, err := strconv.ParseInt(envDefault(t, productionConfig(t), "QUEUE_BYTES"), 10, 64)
+	require.NoError(t, err)
+	assert.Contains(t, productionConfig(t), "sizer: bytes")
+	require.Len(t, m.statefulSet.Spec.VolumeClaimTemplates, 1)
+	volume := m.statefulSet.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests[corev1.ResourceStorage]
+	onDisk := float64(queueBytes) * bytesOnDiskPerQueueByte
+	assert.Less(t, onDisk, 0.9*float64(volume.Value()), "a full queue's file (%.1f GiB) fits the volume (%s) with room", onDisk/(1<<30), volume.String())
+}
