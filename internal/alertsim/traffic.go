@@ -51,6 +51,13 @@ type Sender struct {
 	Mix             []Category // HealthyMix when nil
 	From            int        // the first minute it sends
 	ClicksPerEmail  float64    // Email-marketing clicks, which are not outcomes
+
+	// Paused, when set, says the minutes it sends nothing (nights, the
+	// gaps between campaigns).
+	Paused func(minute int) bool
+	// Replicas receive its webhooks at random (one when 0); RestartsEvery
+	// minutes each one in turn restarts, its counters starting again at 0.
+	Replicas, RestartsEvery int
 }
 
 // Steady is a bounce rate that does not change.
@@ -96,22 +103,25 @@ func Simulate(seed uint64, minutes int, senders []Sender) []Series {
 	}
 	for minute := range minutes {
 		for _, snd := range senders {
-			if minute < snd.From {
+			if minute < snd.From || (snd.Paused != nil && snd.Paused(minute)) {
 				continue
 			}
 			mix := snd.Mix
 			if mix == nil {
 				mix = HealthyMix
 			}
+			replicas := max(1, snd.Replicas)
 			for _, g := range snd.Groups {
-				emails := poisson(rng, snd.PerMinute/float64(len(snd.Groups)))
-				bounces := binomial(rng, emails, snd.BounceRate(minute))
-				add(minute, snd.labels(g, g.Outcome, nil), emails-bounces)
-				for i, n := range multinomial(rng, bounces, mix) {
-					add(minute, snd.labels(g, "bounce", &mix[i]), n)
-				}
-				if g == EmailMarketing && snd.ClicksPerEmail > 0 {
-					add(minute, snd.labels(g, "click", nil), poisson(rng, float64(emails)*snd.ClicksPerEmail))
+				for r := range replicas {
+					emails := poisson(rng, snd.PerMinute/float64(len(snd.Groups)*replicas))
+					bounces := binomial(rng, emails, snd.BounceRate(minute))
+					add(minute, snd.labels(g, g.Outcome, nil, r), emails-bounces)
+					for i, n := range multinomial(rng, bounces, mix) {
+						add(minute, snd.labels(g, "bounce", &mix[i], r), n)
+					}
+					if g == EmailMarketing && snd.ClicksPerEmail > 0 {
+						add(minute, snd.labels(g, "click", nil, r), poisson(rng, float64(emails)*snd.ClicksPerEmail))
+					}
 				}
 			}
 		}
@@ -120,7 +130,11 @@ func Simulate(seed uint64, minutes int, senders []Sender) []Series {
 	out := make([]Series, len(order))
 	for i, labels := range order {
 		s := counters[labels]
+		restartsEvery, replica := restartOf(senders, labels)
 		for m := 1; m <= minutes; m++ {
+			if restartsEvery > 0 && m%restartsEvery == replica*restartsEvery/2 {
+				continue // the replica restarted: its counter starts again
+			}
 			s.Values[m] += s.Values[m-1]
 		}
 		out[i] = *s
@@ -128,13 +142,32 @@ func Simulate(seed uint64, minutes int, senders []Sender) []Series {
 	return out
 }
 
+// restartOf finds the sender and replica of a series: how often its
+// replica restarts, and which replica it is (replicas restart in turn).
+func restartOf(senders []Sender, labels string) (every, replica int) {
+	for _, snd := range senders {
+		if snd.RestartsEvery == 0 || !strings.Contains(labels, fmt.Sprintf("email_to_domain=%q", snd.Domain)) {
+			continue
+		}
+		for r := range max(1, snd.Replicas) {
+			if strings.Contains(labels, fmt.Sprintf("instance=\"otelcol-opptima-%d\"", r)) {
+				return snd.RestartsEvery, r
+			}
+		}
+	}
+	return 0, 0
+}
+
 // labels are the counter's labels for one event kind of the sender, as
 // the receiver writes them (an account only when there is one, bounce
 // attributes only on bounces).
-func (s Sender) labels(g Group, event string, c *Category) string {
+func (s Sender) labels(g Group, event string, c *Category, replica int) string {
 	var b strings.Builder
 	b.WriteString("opptima_events_total{")
 	fmt.Fprintf(&b, "email_to_domain=%q,opptima_event=%q,opptima_type=%q", s.Domain, event, g.Type)
+	if s.Replicas > 1 {
+		fmt.Fprintf(&b, ",instance=\"otelcol-opptima-%d\"", replica)
+	}
 	if s.Account != "" {
 		fmt.Fprintf(&b, ",opptima_account=%q", s.Account)
 	}
