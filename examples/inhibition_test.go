@@ -193,29 +193,43 @@ func matchesStatic(t *testing.T, matchers []string, name string, labels map[stri
 	return true
 }
 
-// alertRuleLabels returns each alert of the rule files with its static
-// labels.
-func alertRuleLabels(t *testing.T) map[string]map[string]string {
+// alertRule is a rule of the shipped rule files.
+type alertRule struct {
+	Alert  string            `json:"alert"`
+	Record string            `json:"record"`
+	Expr   string            `json:"expr"`
+	Labels map[string]string `json:"labels"`
+}
+
+// shippedRules returns every rule of alerts/bounce-rate.rules.yml and
+// alerts/collector.rules.yml.
+func shippedRules(t *testing.T) []alertRule {
 	t.Helper()
-	out := map[string]map[string]string{}
+	var out []alertRule
 	for _, file := range []string{"bounce-rate.rules.yml", "collector.rules.yml"} {
 		data, err := os.ReadFile(filepath.Join("alerts", file))
 		require.NoError(t, err)
 		var rules struct {
 			Groups []struct {
-				Rules []struct {
-					Alert  string            `json:"alert"`
-					Labels map[string]string `json:"labels"`
-				} `json:"rules"`
+				Rules []alertRule `json:"rules"`
 			} `json:"groups"`
 		}
 		require.NoError(t, yaml.Unmarshal(data, &rules))
 		for _, g := range rules.Groups {
-			for _, r := range g.Rules {
-				if r.Alert != "" {
-					out[r.Alert] = r.Labels
-				}
-			}
+			out = append(out, g.Rules...)
+		}
+	}
+	return out
+}
+
+// alertRuleLabels returns each alert of the rule files with its static
+// labels.
+func alertRuleLabels(t *testing.T) map[string]map[string]string {
+	t.Helper()
+	out := map[string]map[string]string{}
+	for _, r := range shippedRules(t) {
+		if r.Alert != "" {
+			out[r.Alert] = r.Labels
 		}
 	}
 	return out

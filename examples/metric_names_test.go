@@ -15,7 +15,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"sigs.k8s.io/yaml"
 )
 
 // TestEveryMetricNameTheAlertsReadIsServed runs each shipped config that
@@ -134,22 +133,8 @@ func scrapeNames(t *testing.T, endpoint string) []string {
 func namesReadByAlertsAndDashboard(t *testing.T) []string {
 	t.Helper()
 	var exprs []string
-	for _, file := range []string{"bounce-rate.rules.yml", "collector.rules.yml"} {
-		data, err := os.ReadFile(filepath.Join("alerts", file))
-		require.NoError(t, err)
-		var rules struct {
-			Groups []struct {
-				Rules []struct {
-					Expr string `json:"expr"`
-				} `json:"rules"`
-			} `json:"groups"`
-		}
-		require.NoError(t, yaml.Unmarshal(data, &rules))
-		for _, g := range rules.Groups {
-			for _, r := range g.Rules {
-				exprs = append(exprs, r.Expr)
-			}
-		}
+	for _, r := range shippedRules(t) {
+		exprs = append(exprs, r.Expr)
 	}
 	data, err := os.ReadFile(filepath.Join("..", "deploy", "dashboard", "opptima-bounces.json"))
 	require.NoError(t, err)
