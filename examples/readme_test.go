@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
+
+	opptimareceiver "github.com/opptimaotel/opptimareceiver/receiver"
 )
 
 func readme(t *testing.T) string {
@@ -177,4 +179,57 @@ func TestReadmePrometheusConfig(t *testing.T) {
 	for _, c := range config.ScrapeConfigs {
 		assert.Regexp(t, "^"+jobs[1]+"$", c.JobName)
 	}
+}
+
+// TestReadmeConnectOpptima holds the README's "Connect Opptima" to the
+// receiver and the shipped files: the URL's path is the receiver's default,
+// the key is the OPPTIMA_API_KEY that production.yaml reads (and
+// secrets.env.example says where Opptima shows it), the webhooks are the
+// outcomes the alerts count, and the test send and the key rotation run as
+// written against production.yaml in the built Collector: both keys are
+// accepted during the switch, any other is refused.
+func TestReadmeConnectOpptima(t *testing.T) {
+	const section = "## Connect Opptima"
+	text := readme(t)
+	text = text[strings.Index(text, section):]
+	text = text[:strings.Index(text[len(section):], "\n## ")+len(section)]
+
+	path := opptimareceiver.NewFactory().CreateDefaultConfig().(*opptimareceiver.Config).Path
+	assert.Contains(t, text, "https://<your host>"+path+"`", "the URL to register")
+	production, err := os.ReadFile("production.yaml")
+	require.NoError(t, err)
+	assert.Contains(t, string(production), "api_keys:\n      - ${env:OPPTIMA_API_KEY}")
+	assert.Contains(t, text, "`OPPTIMA_API_KEY`")
+	secrets, err := os.ReadFile(filepath.Join("..", "deploy", "kubernetes", "secrets.env.example"))
+	require.NoError(t, err)
+	assert.Contains(t, string(secrets), "Settings")
+	assert.NotContains(t, string(secrets), "openssl rand", "Opptima sends its own key, not one we make up")
+	for _, row := range []string{"| SMTP | bounce |", "| SMTP | delivered |", "| Email marketing | bounce |", "| Email marketing | sent |", "| Email marketing | click |"} {
+		assert.Contains(t, text, row, "the webhooks to register")
+	}
+
+	blocks := codeBlocks(t, section, "sh")
+	require.Len(t, blocks, 2)
+	rotation := regexp.MustCompile(`--config '(yaml:[^']+)'`).FindStringSubmatch(blocks[1])
+	require.NotNil(t, rotation, "the rotation's second --config")
+	const nextKey = "e2e-next-key-7d21c9ab"
+	col := startCollectorOn(t, "production.yaml", freeAddr(t), freeAddr(t),
+		productionEnv(t, startRecordingBackend(t).url, t.TempDir(), map[string]string{"OPPTIMA_API_KEY_NEXT": nextKey}),
+		"--config", rotation[1])
+
+	send := strings.ReplaceAll(blocks[0], "https://<your host>"+path, col.webhook)
+	for _, key := range []string{testAPIKey, nextKey} {
+		cmd := exec.Command("bash", "-c", send)
+		cmd.Dir = ".."
+		cmd.Env = append(os.Environ(), "OPPTIMA_API_KEY="+key)
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s\n%s", send, out)
+		assert.Equal(t, `{"accepted":1}`, strings.TrimSpace(string(out)), "the test send with the %s key", map[string]string{testAPIKey: "current", nextKey: "next"}[key])
+	}
+	cmd := exec.Command("bash", "-c", send)
+	cmd.Dir = ".."
+	cmd.Env = append(os.Environ(), "OPPTIMA_API_KEY=a-key-nobody-configured")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "missing or invalid API key", "any other key is refused")
 }
