@@ -19,7 +19,7 @@ OTELCOL := $(BUILD)/otelcol-opptima
 # The Collector is rebuilt when the receiver or the build config changes.
 RECEIVER_SOURCES := $(shell find receiver internal -name '*.go' -not -name '*_test.go') go.mod go.sum builder-config.yaml
 
-.PHONY: run build image manifests test unit-test e2e-test rules-test generate bench fuzz tools promtool container-tools clean
+.PHONY: run build image image-builder manifests test unit-test e2e-test rules-test generate bench fuzz tools promtool container-tools clean
 
 ## run: build the Collector if stale and run it with examples/local.yaml
 run: $(OTELCOL)
@@ -53,7 +53,7 @@ $(KUSTOMIZE):
 ## image: build the otelcol-opptima container image (podman, else docker)
 IMAGE ?= otelcol-opptima:0.1.0
 IMAGE_CONTEXT := $(BUILD)/image
-image: $(OTELCOL) container-tools
+image: $(OTELCOL) image-builder
 	rm -rf $(IMAGE_CONTEXT) && mkdir -p $(IMAGE_CONTEXT)/queue
 	cp $(OTELCOL) $(IMAGE_CONTEXT)/otelcol-opptima
 	cp /etc/ssl/certs/ca-certificates.crt $(IMAGE_CONTEXT)/ca-certificates.crt
@@ -61,6 +61,14 @@ image: $(OTELCOL) container-tools
 	if command -v podman >/dev/null 2>&1; then podman --storage-driver vfs build --isolation chroot -f Containerfile -t $(IMAGE) $(IMAGE_CONTEXT); \
 	elif docker info >/dev/null 2>&1; then docker build -f Containerfile -t $(IMAGE) $(IMAGE_CONTEXT); \
 	else echo "make image needs podman (apt-get install podman) or a running docker daemon" >&2; exit 1; fi
+
+## image-builder: podman or a running docker daemon, and CA certificates; podman is installed from Debian only when neither is there
+# With docker and no root, nothing is installed: sudo may not exist.
+image-builder:
+	@[ -f /etc/ssl/certs/ca-certificates.crt ] && { command -v podman >/dev/null 2>&1 || docker info >/dev/null 2>&1; } || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends podman ca-certificates >/dev/null; }
 
 ## container-tools: podman, HAProxy and CA certificates from Debian when missing
 # The image tests drive podman (its vfs storage needs no daemon), so make
@@ -124,7 +132,7 @@ unit-test: $(KUSTOMIZE)
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./internal/... ./receiver/...
 	$(MAKE) fuzz FUZZTIME=20000x
 
-e2e-test: $(OTELCOL) $(VLOGS) $(VMALERT) promtool image
+e2e-test: $(OTELCOL) $(VLOGS) $(VMALERT) promtool container-tools image
 	OPPTIMA_E2E=1 OTELCOL_BIN=$(OTELCOL) VICTORIA_LOGS_BIN=$(VLOGS) VMALERT_BIN=$(VMALERT) PROMETHEUS_BIN=$$(command -v prometheus) \
 	  ALERTMANAGER_BIN=$$(command -v prometheus-alertmanager) AMTOOL_BIN=$$(command -v amtool) PROMTOOL_BIN=$$(command -v promtool) \
 	  PODMAN_BIN=$$(command -v podman) HAPROXY_BIN=$$(command -v haproxy) IMAGE=$(IMAGE) \

@@ -127,3 +127,33 @@ func runImageFilesystem(t *testing.T, podman, container string, imageEnv []strin
 	require.NoError(t, err)
 	assert.NotEmpty(t, entries, "the queue's files, written as 10001")
 }
+
+// TestMakeImageNeedsNoRootWithDocker runs the Makefile's builder detection
+// (`make image-builder`, which `make image` runs first) with a PATH that
+// has a running docker and nothing else, as a user who is not root: it
+// installs nothing (no sudo, no apt-get), so `make image` goes on to docker.
+func TestMakeImageNeedsNoRootWithDocker(t *testing.T) {
+	if _, err := os.Stat("/etc/ssl/certs/ca-certificates.crt"); err != nil {
+		t.Skip("no CA certificates on this machine: make image-builder would install them")
+	}
+	makeBin, err := exec.LookPath("make")
+	require.NoError(t, err)
+	bin := t.TempDir()
+	called := filepath.Join(t.TempDir(), "called")
+	for name, script := range map[string]string{
+		"docker":  "#!/bin/sh\necho docker \"$@\" >> " + called + "\n",
+		"id":      "#!/bin/sh\necho 1000\n",
+		"sudo":    "#!/bin/sh\necho sudo \"$@\" >> " + called + "\nexit 1\n",
+		"apt-get": "#!/bin/sh\necho apt-get \"$@\" >> " + called + "\nexit 1\n",
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(bin, name), []byte(script), 0o755))
+	}
+	cmd := exec.Command(makeBin, "--no-print-directory", "image-builder")
+	cmd.Dir = ".."
+	cmd.Env = []string{"PATH=" + bin, "HOME=" + t.TempDir()}
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	calls, err := os.ReadFile(called)
+	require.NoError(t, err)
+	assert.Equal(t, "docker info\n", string(calls), "it asked docker, and installed nothing")
+}
