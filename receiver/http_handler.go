@@ -2,6 +2,7 @@ package opptimareceiver
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -56,11 +57,24 @@ func (h *webhookHandler) refuse(w http.ResponseWriter, req *http.Request, status
 	httperr.Write(w, status, msg)
 }
 
+// serveAlertedCountersAtZero makes the counters the alerts read exist at 0
+// from the start (503s; refusals as unauthorized): Prometheus' increase()
+// ignores a series' first value, so a counter that first appeared at its
+// count would hide the first burst from every alert.
+func (h *webhookHandler) serveAlertedCountersAtZero(ctx context.Context) {
+	h.telemetry.ReceiverOpptimaRequestsRetryLater.Add(ctx, 0)
+	for _, reason := range []metadata.AttributeReason{
+		metadata.AttributeReasonUnauthorizedNoKey, metadata.AttributeReasonUnauthorizedNotBearer, metadata.AttributeReasonUnauthorizedUnknownKey,
+	} {
+		h.telemetry.ReceiverOpptimaRequestsRefused.Add(ctx, 0, refusalAttributes(http.StatusUnauthorized, reason))
+	}
+	h.telemetry.ReceiverOpptimaRequestsRefused.Add(ctx, 0, refusalAttributes(http.StatusServiceUnavailable, metadata.AttributeReasonRetryLater))
+}
+
 // countRefusal adds one to the requests-refused counter: the status and a
 // reason from metadata.yaml's closed set, never anything the request said.
 func (h *webhookHandler) countRefusal(req *http.Request, status int, reason metadata.AttributeReason) {
-	h.telemetry.ReceiverOpptimaRequestsRefused.Add(req.Context(), 1, metric.WithAttributes(
-		attribute.Int("status", status), attribute.String("reason", reason.String())))
+	h.telemetry.ReceiverOpptimaRequestsRefused.Add(req.Context(), 1, refusalAttributes(status, reason))
 	if status == http.StatusServiceUnavailable {
 		h.telemetry.ReceiverOpptimaRequestsRetryLater.Add(req.Context(), 1)
 	}
@@ -190,6 +204,10 @@ func mediaTypeProblem(value string) string {
 // notFound answers every path other than the webhook's, naming it.
 func (h *webhookHandler) notFound(w http.ResponseWriter, req *http.Request, path string) {
 	h.refuse(w, req, http.StatusNotFound, metadata.AttributeReasonNotFound, "not found: the Opptima webhook is served at POST "+path)
+}
+
+func refusalAttributes(status int, reason metadata.AttributeReason) metric.AddOption {
+	return metric.WithAttributes(attribute.Int("status", status), attribute.String("reason", reason.String()))
 }
 
 // serverError keeps confighttp's own rejections (a body it cannot

@@ -76,16 +76,16 @@ func newWebhookReceiver(cfg *Config, set receiver.Settings) (*webhookReceiver, e
 	if err != nil {
 		return nil, err
 	}
-	warnings := newThrottledWarnings(set.Logger)
+	timeWarnings := newThrottledWarnings(set.Logger)
 	return &webhookReceiver{
 		cfg:       cfg,
 		settings:  set,
 		obsreport: obsreport,
 		telemetry: telemetry,
-		warnings:  warnings,
+		warnings:  newThrottledWarnings(set.Logger),
 		converter: opptima.NewConverter(opptima.Options{
 			Location:         loc,
-			OnUnreadableTime: warnings.unreadableTime,
+			OnUnreadableTime: timeWarnings.unreadableTime,
 			Bounce:           classifier,
 			RawPayload:       cfg.RawPayload,
 			ScopeName:        metadata.ScopeName,
@@ -116,6 +116,7 @@ func (r *webhookReceiver) start(ctx context.Context, host component.Host) error 
 			metadata.WithStartTime(pcommon.NewTimestampFromTime(time.Now())))
 	}
 	r.handler = newWebhookHandler(r.cfg, r.nextLogs, r.counter, r.obsreport, r.telemetry, r.converter, r.warnings)
+	r.handler.serveAlertedCountersAtZero(ctx)
 	route := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.URL.Path != r.cfg.Path {
 			r.handler.notFound(w, req, r.cfg.Path)

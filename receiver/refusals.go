@@ -6,13 +6,17 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/opptimaotel/opptimareceiver/internal/opptima"
 )
 
 // Every refused webhook and every event time that could not be read is
 // logged at warn, so that a user whose Opptima integration fails sees why
 // on our side. A flood (a misconfigured sender retrying in a loop, a scan)
 // must not fill the disk: at most warnBurst lines per warnWindow are
-// written, and the next line written says how many were left out.
+// written, and the next line written says how many were left out. Each
+// kind of line has a budget of its own: a change of Opptima's time format
+// must not hide the refusals.
 const (
 	warnBurst  = 10
 	warnWindow = 10 * time.Second
@@ -55,13 +59,15 @@ func (w *throttledWarnings) warn(msg string, fields ...zap.Field) {
 }
 
 // unreadableTime logs an event time that could not be read: the event was
-// taken with the arrival time as its time.
-func (w *throttledWarnings) unreadableTime(value string) {
+// taken with the arrival time as its time. The ids say which event.
+func (w *throttledWarnings) unreadableTime(t opptima.UnreadableTime) {
+	value := t.Value
 	if len(value) > 64 {
 		value = value[:64] + "…"
 	}
 	w.warn("Opptima event time could not be read: the record has the arrival time, the value is kept in opptima.timestamp",
-		zap.String("field", "timestamp"), zap.String("value", value))
+		zap.String("field", "timestamp"), zap.String("value", value),
+		zap.String("relid", t.RelID), zap.String("msgid", t.MessageID), zap.String("uid", t.UID))
 }
 
 // refused logs a webhook answered with an error: the status, why, and who

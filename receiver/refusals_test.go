@@ -107,14 +107,15 @@ func TestAFloodOfRefusalsIsThrottled(t *testing.T) {
 }
 
 // TestUnreadableTimeIsTakenAndLogged: an event whose time cannot be read is
-// answered 200, stamped with its arrival, and a warning names the field and
-// the value.
+// answered 200, stamped with its arrival, and a warning names the field, the
+// value and the event (relid, msgid, uid). Its warnings have a budget of
+// their own: a flood of them hides no refusal.
 func TestUnreadableTimeIsTakenAndLogged(t *testing.T) {
 	sink := new(consumertest.LogsSink)
 	recv := startReceiver(t, pipelines{logs: sink}, nil)
 	url, logs := recv.url, recv.logs
 	before := time.Now()
-	status, err := send(t, http.MethodPost, url, []byte(`{"type":"SMTP","event":"bounce","timestamp":"05/10/2020 5:40 PM"}`), bearer(testKey)).result()
+	status, err := send(t, http.MethodPost, url, []byte(`{"type":"SMTP","event":"bounce","relid":123,"msgid":"a1b2","timestamp":"05/10/2020 5:40 PM"}`), bearer(testKey)).result()
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, status)
 	rec := sink.AllLogs()[0].ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
@@ -123,4 +124,15 @@ func TestUnreadableTimeIsTakenAndLogged(t *testing.T) {
 	require.Len(t, warnings, 1)
 	assert.Equal(t, "timestamp", warnings[0].ContextMap()["field"])
 	assert.Equal(t, "05/10/2020 5:40 PM", warnings[0].ContextMap()["value"])
+	assert.Equal(t, "123", warnings[0].ContextMap()["relid"])
+	assert.Equal(t, "a1b2", warnings[0].ContextMap()["msgid"])
+	uid, _ := rec.Attributes().Get("log.record.uid")
+	assert.Equal(t, uid.Str(), warnings[0].ContextMap()["uid"])
+
+	for i := range 3 * warnBurst { // Opptima changed its time format
+		body := fmt.Sprintf(`{"type":"SMTP","event":"bounce","relid":%d,"timestamp":"yesterday"}`, i)
+		require.Equal(t, http.StatusOK, send(t, http.MethodPost, url, []byte(body), bearer(testKey)).status)
+	}
+	require.Equal(t, http.StatusUnauthorized, send(t, http.MethodPost, url, []byte(goodEvent), bearer("rotated-key")).status)
+	assert.Len(t, logs.FilterMessage("Opptima webhook refused").All(), 1, "the refusal is logged, whatever the time warnings spent")
 }

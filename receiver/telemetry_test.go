@@ -127,7 +127,12 @@ func TestEveryRefusalIsCounted(t *testing.T) {
 
 			m, err := recv.telemetry.GetMetric("otelcol_receiver_opptima_requests_refused")
 			require.NoError(t, err)
-			points := m.Data.(metricdata.Sum[int64]).DataPoints
+			var points []metricdata.DataPoint[int64] // the counted ones; the rest stand at 0
+			for _, p := range m.Data.(metricdata.Sum[int64]).DataPoints {
+				if p.Value != 0 {
+					points = append(points, p)
+				}
+			}
 			require.Len(t, points, 1)
 			assert.Equal(t, int64(1), points[0].Value)
 			status, _ := points[0].Attributes.Value("status")
@@ -138,4 +143,25 @@ func TestEveryRefusalIsCounted(t *testing.T) {
 			assert.NotContains(t, points[0].Attributes.Encoded(attribute.DefaultEncoder()), "key-")
 		})
 	}
+}
+
+// TestAlertedCountersStartAtZero: before any request, the counters the
+// alerts read are served at 0 (the 503s; refusals as unauthorized), so that
+// Prometheus' increase() sees the first burst.
+func TestAlertedCountersStartAtZero(t *testing.T) {
+	recv := startReceiver(t, pipelines{logs: consumertest.NewNop()}, nil)
+	m, err := recv.telemetry.GetMetric("otelcol_receiver_opptima_requests_retry_later")
+	require.NoError(t, err, "served before the first 503")
+	require.Len(t, m.Data.(metricdata.Sum[int64]).DataPoints, 1)
+	assert.Zero(t, m.Data.(metricdata.Sum[int64]).DataPoints[0].Value)
+
+	m, err = recv.telemetry.GetMetric("otelcol_receiver_opptima_requests_refused")
+	require.NoError(t, err, "served before the first refusal")
+	var reasons []string
+	for _, p := range m.Data.(metricdata.Sum[int64]).DataPoints {
+		assert.Zero(t, p.Value)
+		reason, _ := p.Attributes.Value("reason")
+		reasons = append(reasons, reason.AsString())
+	}
+	assert.ElementsMatch(t, []string{"unauthorized_no_key", "unauthorized_not_bearer", "unauthorized_unknown_key", "retry_later"}, reasons)
 }

@@ -15,6 +15,12 @@ import (
 // ServiceName is the service.name of every resource this receiver emits.
 const ServiceName = "opptima"
 
+// UnreadableTime is an event whose timestamp could not be read: the value
+// sent, and what identifies the event (each empty when the event has none).
+type UnreadableTime struct {
+	Value, RelID, MessageID, UID string
+}
+
 // Options configure a Converter.
 type Options struct {
 	// Location is the zone Opptima's timestamps are written in.
@@ -24,9 +30,9 @@ type Options struct {
 	// Bounce reads bounces with users' rules first; nil means the built-in
 	// rules alone.
 	Bounce *bounce.Classifier
-	// OnUnreadableTime, when set, is told the value of each timestamp that
-	// could not be read (the record then has the arrival time).
-	OnUnreadableTime func(value string)
+	// OnUnreadableTime, when set, is told of each timestamp that could not
+	// be read (the record then has the arrival time).
+	OnUnreadableTime func(UnreadableTime)
 	// ScopeName and ScopeVersion name the instrumentation scope.
 	ScopeName, ScopeVersion string
 }

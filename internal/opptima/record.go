@@ -55,10 +55,6 @@ func appendRecord(opts *Options, s *scanner, rec plog.LogRecord, observed pcommo
 		// A record never has no time: the arrival time stands in, and
 		// opptima.timestamp keeps what was sent when it could not be read.
 		rec.SetTimestamp(observed)
-		if b.unreadableTime && opts.OnUnreadableTime != nil {
-			value, _ := b.attrs.Get(attrTimestamp)
-			opts.OnUnreadableTime(value.AsString())
-		}
 	}
 	b.reply = bounce.ParseReply(b.response)
 	if b.reply.Code != 0 {
@@ -69,6 +65,12 @@ func appendRecord(opts *Options, s *scanner, rec plog.LogRecord, observed pcommo
 	}
 	routeEvent(&b, rec)
 	b.attrs.PutStr(attrRecordUID, eventUID(s, raw))
+	if b.unreadableTime && opts.OnUnreadableTime != nil {
+		opts.OnUnreadableTime(UnreadableTime{
+			Value: attrText(b.attrs, attrTimestamp), RelID: attrText(b.attrs, attrRelID),
+			MessageID: attrText(b.attrs, attrMessageID), UID: attrText(b.attrs, attrRecordUID),
+		})
+	}
 	if opts.RawPayload {
 		b.attrs.PutStr(attrRecordOriginal, string(raw))
 	}
@@ -222,6 +224,14 @@ func firstNonEmpty(values ...string) string {
 		if v != "" {
 			return v
 		}
+	}
+	return ""
+}
+
+// attrText is an attribute's value as text, "" when it is absent.
+func attrText(attrs pcommon.Map, name string) string {
+	if v, ok := attrs.Get(name); ok {
+		return v.AsString()
 	}
 	return ""
 }

@@ -90,8 +90,8 @@ func TestSnakeCase(t *testing.T) {
 func TestEveryRecordHasATime(t *testing.T) {
 	loc, err := time.LoadLocation("America/Bogota")
 	require.NoError(t, err)
-	var told []string
-	converter := NewConverter(Options{Location: loc, OnUnreadableTime: func(v string) { told = append(told, v) }})
+	var told []UnreadableTime
+	converter := NewConverter(Options{Location: loc, OnUnreadableTime: func(u UnreadableTime) { told = append(told, u) }})
 	cases := []struct {
 		timestamp  string // the JSON value, "" for none
 		want       time.Time
@@ -109,9 +109,9 @@ func TestEveryRecordHasATime(t *testing.T) {
 	}
 	for _, c := range cases {
 		told = nil
-		body := `{"event":"bounce"}`
+		body := `{"event":"bounce","relid":7,"msgid":"m-1"}`
 		if c.timestamp != "" {
-			body = `{"event":"bounce","timestamp":` + c.timestamp + `}`
+			body = `{"event":"bounce","relid":7,"msgid":"m-1","timestamp":` + c.timestamp + `}`
 		}
 		logs, err := converter.ToLogs([]byte(body), observedAt)
 		require.NoError(t, err, body)
@@ -124,5 +124,9 @@ func TestEveryRecordHasATime(t *testing.T) {
 			assert.Equal(t, c.kept, kept.AsRaw(), body)
 		}
 		assert.Equal(t, c.unreadable, len(told) == 1, "%s: OnUnreadableTime told %v", body, told)
+		if len(told) == 1 {
+			uid, _ := rec.Attributes().Get("log.record.uid")
+			assert.Equal(t, UnreadableTime{Value: kept.AsString(), RelID: "7", MessageID: "m-1", UID: uid.Str()}, told[0], "which event, by its ids")
+		}
 	}
 }
