@@ -54,7 +54,17 @@ const unauthorized = `missing or invalid API key: send the header "Authorization
 func (h *webhookHandler) refuse(w http.ResponseWriter, req *http.Request, status int, reason metadata.AttributeReason, msg string) {
 	h.countRefusal(req, status, reason)
 	h.warnings.refused(req, status, msg)
+	h.discardBody(req)
 	httperr.Write(w, status, msg)
+}
+
+// discardBody reads what is left of a refused request's body, at most
+// max_request_body_size, into nothing (a 32 KiB buffer): a server that
+// answers and closes while a client is still sending a large body resets
+// the connection, and on a loaded machine the client sees the reset instead
+// of the 401 or 503. A body already read costs nothing here.
+func (h *webhookHandler) discardBody(req *http.Request) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(req.Body, h.maxBody))
 }
 
 // serveAlertedCountersAtZero makes the counters the alerts read exist at 0
@@ -95,6 +105,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			// One answer whatever was wrong; the log and the counter say what.
 			h.countRefusal(req, http.StatusUnauthorized, authReason(req.Header))
 			h.warnings.refused(req, http.StatusUnauthorized, authProblem(req.Header))
+			h.discardBody(req)
 			httperr.Write(w, http.StatusUnauthorized, unauthorized)
 			return
 		}
