@@ -5,25 +5,45 @@ package proctest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
 
-// FreeAddr returns a loopback address with a port nobody listens on.
+// FreeAddr returns a loopback address with a port nobody listens on, and
+// never the same port twice in a process: the kernel may hand a port that
+// was just closed to the next caller, and two servers of one test given
+// the same port fail at start ("address already in use").
 func FreeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+	given.Lock()
+	defer given.Unlock()
+	for range 100 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return "", err
+		}
+		addr := l.Addr().String()
+		l.Close()
+		if !given.addrs[addr] {
+			given.addrs[addr] = true
+			return addr, nil
+		}
 	}
-	defer l.Close()
-	return l.Addr().String(), nil
+	return "", errors.New("no loopback port that was not given out before")
 }
+
+// given holds the addresses FreeAddr has returned.
+var given = struct {
+	sync.Mutex
+	addrs map[string]bool
+}{addrs: map[string]bool{}}
 
 // Isolate makes cmd start in a process group of its own that the kernel
 // kills if this process dies first (Pdeathsig), so that no server outlives

@@ -45,3 +45,15 @@ func TestStopEndsTheWholeGroup(t *testing.T) {
 		return syscall.Kill(-cmd.Process.Pid, 0) == syscall.ESRCH
 	}, 5*time.Second, 20*time.Millisecond, "no process of the group is left")
 }
+
+// TestFreeAddrNeverGivesAPortTwice: within a process, each address is new,
+// so that two servers of one test never share a port.
+func TestFreeAddrNeverGivesAPortTwice(t *testing.T) {
+	seen := map[string]bool{}
+	for range 2000 {
+		addr, err := FreeAddr()
+		require.NoError(t, err)
+		require.False(t, seen[addr], "%s given twice", addr)
+		seen[addr] = true
+	}
+}
