@@ -109,10 +109,10 @@ func TestProductionLokiCredentials(t *testing.T) {
 		})
 	}
 	cmd := exec.Command(binary(t, "OTELCOL_BIN"), "validate", "--config", "production.yaml", "--config", "loki-auth.yaml")
-	cmd.Env = append(os.Environ(), "OPPTIMA_API_KEY=k", "LOKI_OTLP_ENDPOINT=http://127.0.0.1:3100/otlp", "LOKI_BASIC_AUTH=")
+	cmd.Env = append(os.Environ(), "OPPTIMA_API_KEY=k", "LOKI_OTLP_ENDPOINT=http://127.0.0.1:3100/otlp", "SERVICE_INSTANCE_ID=otelcol-opptima-0", "LOKI_BASIC_AUTH=")
 	out, err := cmd.CombinedOutput()
 	require.Error(t, err, "%s", out)
-	assert.Contains(t, string(out), "bearertokenauth/loki")
+	assert.Contains(t, string(out), "environment variable LOKI_BASIC_AUTH is empty", "the error names the variable")
 }
 
 // TestElasticContract: examples/elastic.yaml posts protobuf OTLP to
@@ -183,7 +183,7 @@ func TestWhatTheExporterRetries(t *testing.T) {
 	for _, status := range []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusTooManyRequests, http.StatusServiceUnavailable} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
 			backend := startRecordingBackend(t, status)
-			col := startCollector(t, "loki.yaml", map[string]string{"LOKI_OTLP_ENDPOINT": backend.url + "/otlp"})
+			col := startCollector(t, "loki.yaml", map[string]string{"LOKI_OTLP_ENDPOINT": backend.url + "/otlp", "SERVICE_INSTANCE_ID": "otelcol-opptima-0"})
 			require.Equal(t, http.StatusOK, col.post(t, payload(t, "smtp-bounce.json")), "acknowledged before the backend answers")
 			backend.waitForRequests(t, 1)
 			retried := status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable

@@ -25,6 +25,7 @@ var exampleEnv = []string{
 	"DD_API_KEY=dummy",
 	"LOKI_BASIC_AUTH=dXNlcjp0b2tlbg==",
 	"QUEUE_DIR=/tmp/otelcol-opptima-validate",
+	"SERVICE_INSTANCE_ID=otelcol-opptima-0",
 }
 
 // fragments are examples added to another as a second --config.
@@ -67,7 +68,36 @@ func TestExamplesNeedTheirBackendKey(t *testing.T) {
 			cmd.Env = append(append(os.Environ(), exampleEnv...), variable+"=")
 			out, err := cmd.CombinedOutput()
 			require.Error(t, err, "%s validates without %s", example, variable)
-			assert.Contains(t, string(out), "no bearer token provided")
+			assert.Contains(t, string(out), "environment variable "+variable+" is empty")
+		})
+	}
+}
+
+// TestAReplicaNeedsItsName: outside Kubernetes nothing names a replica
+// (bash does not export HOSTNAME, systemd does not set it), and two
+// replicas with no name would share one Loki stream. production.yaml and
+// loki.yaml refuse to start without SERVICE_INSTANCE_ID and name it; a
+// HOSTNAME in the environment is no substitute.
+func TestAReplicaNeedsItsName(t *testing.T) {
+	for _, example := range []string{"production.yaml", "loki.yaml"} {
+		t.Run(example, func(t *testing.T) {
+			cmd := exec.Command(binary(t, "OTELCOL_BIN"), "validate", "--config", example)
+			cmd.Env = append(append(os.Environ(), exampleEnv...), "SERVICE_INSTANCE_ID=", "HOSTNAME=vm-1")
+			out, err := cmd.CombinedOutput()
+			require.Error(t, err, "%s validates without SERVICE_INSTANCE_ID", example)
+			assert.Contains(t, string(out), "environment variable SERVICE_INSTANCE_ID is empty, and the config requires it")
+
+			var env []string
+			for _, kv := range append(os.Environ(), exampleEnv...) {
+				if !strings.HasPrefix(kv, "SERVICE_INSTANCE_ID=") {
+					env = append(env, kv)
+				}
+			}
+			cmd = exec.Command(binary(t, "OTELCOL_BIN"), "validate", "--config", example)
+			cmd.Env = env
+			out, err = cmd.CombinedOutput()
+			require.Error(t, err)
+			assert.Contains(t, string(out), "environment variable SERVICE_INSTANCE_ID is not set")
 		})
 	}
 }
@@ -94,7 +124,7 @@ func TestProductionRunsAsANormalUser(t *testing.T) {
 	health, telemetry := freeAddr(t), freeAddr(t)
 	_, telemetryPort, _ := strings.Cut(telemetry, ":")
 	p := startProcessAs(t, bin, dir, nobody, []string{
-		"OPPTIMA_API_KEY=" + testAPIKey, "LOKI_OTLP_ENDPOINT=http://127.0.0.1:1/otlp",
+		"OPPTIMA_API_KEY=" + testAPIKey, "LOKI_OTLP_ENDPOINT=http://127.0.0.1:1/otlp", "SERVICE_INSTANCE_ID=otelcol-opptima-0",
 		"OPPTIMA_ENDPOINT=" + freeAddr(t), "HEALTH_ENDPOINT=" + health, "PROMETHEUS_ENDPOINT=" + freeAddr(t),
 		"TELEMETRY_HOST=127.0.0.1", "TELEMETRY_PORT=" + telemetryPort,
 	}, "--config", readable)

@@ -62,7 +62,7 @@ func TestContainerImage(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(production), string(carried), "the image carries examples/production.yaml")
 	cmd := exec.Command(bin, "validate", "--config", filepath.Join(dir, "config.yaml"))
-	cmd.Env = append(os.Environ(), "OPPTIMA_API_KEY=k", "LOKI_OTLP_ENDPOINT=http://127.0.0.1:3100/otlp")
+	cmd.Env = append(os.Environ(), "OPPTIMA_API_KEY=k", "LOKI_OTLP_ENDPOINT=http://127.0.0.1:3100/otlp", "SERVICE_INSTANCE_ID=otelcol-opptima-0")
 	out, err = cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 
@@ -114,7 +114,7 @@ func runImageFilesystem(t *testing.T, podman, container string, imageEnv []strin
 		Args: []string{"/otelcol-opptima", "--config=/etc/otelcol-opptima/config.yaml"},
 		Dir:  "/",
 		Env: append(append([]string(nil), imageEnv...),
-			"OPPTIMA_API_KEY="+testAPIKey, "LOKI_OTLP_ENDPOINT=http://127.0.0.1:1/otlp",
+			"OPPTIMA_API_KEY="+testAPIKey, "LOKI_OTLP_ENDPOINT=http://127.0.0.1:1/otlp", "SERVICE_INSTANCE_ID=otelcol-opptima-0",
 			"OPPTIMA_ENDPOINT="+webhook, "HEALTH_ENDPOINT="+health, "PROMETHEUS_ENDPOINT="+metrics,
 			"TELEMETRY_HOST=127.0.0.1", "TELEMETRY_PORT="+telemetryPort),
 		SysProcAttr: &syscall.SysProcAttr{Chroot: rootfs, Credential: &syscall.Credential{Uid: 10001, Gid: 10001}},

@@ -118,7 +118,8 @@ func (s *opptimaSender) delivered(t *testing.T, vlogs string) (lost, duplicates 
 func productionEnv(t *testing.T, vlogs, queueDir string, extra map[string]string) map[string]string {
 	_, telemetryPort, _ := strings.Cut(freeAddr(t), ":")
 	env := map[string]string{"LOKI_OTLP_ENDPOINT": vlogs + "/insert/opentelemetry", "QUEUE_DIR": queueDir,
-		"TELEMETRY_HOST": "127.0.0.1", "TELEMETRY_PORT": telemetryPort, "PROMETHEUS_ENDPOINT": freeAddr(t)}
+		"TELEMETRY_HOST": "127.0.0.1", "TELEMETRY_PORT": telemetryPort, "PROMETHEUS_ENDPOINT": freeAddr(t),
+		"SERVICE_INSTANCE_ID": "otelcol-opptima-0"}
 	for k, v := range extra {
 		env[k] = v
 	}

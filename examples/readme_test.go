@@ -83,7 +83,8 @@ func TestReadmeQuickStart(t *testing.T) {
 }
 
 // TestEveryEnvVarIsListed: the README's table of environment variables
-// names exactly those the examples read, one name per setting.
+// names exactly those the examples read, one name per setting, and says
+// "required" of those a config reads with ${requiredenv:...}.
 func TestEveryEnvVarIsListed(t *testing.T) {
 	text := readme(t)
 	start := strings.Index(text, "### Environment variables")
@@ -91,13 +92,15 @@ func TestEveryEnvVarIsListed(t *testing.T) {
 	table := text[start:]
 	table = table[:strings.Index(table, "\n### ")]
 	var listed []string
+	requiredRow := map[string]bool{} // variable -> its row says "required"
 	for _, line := range strings.Split(table, "\n") {
 		if !strings.HasPrefix(line, "| `") {
 			continue
 		}
-		firstCell := strings.Split(line, "|")[1]
-		for _, m := range regexp.MustCompile("`([A-Z_]+)`").FindAllStringSubmatch(firstCell, -1) {
+		cells := strings.Split(line, "|")
+		for _, m := range regexp.MustCompile("`([A-Z_]+)`").FindAllStringSubmatch(cells[1], -1) {
 			listed = append(listed, m[1])
+			requiredRow[m[1]] = strings.Contains(cells[2], "required")
 		}
 	}
 
@@ -107,8 +110,11 @@ func TestEveryEnvVarIsListed(t *testing.T) {
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		require.NoError(t, err)
-		for _, m := range regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)`).FindAllStringSubmatch(string(data), -1) {
-			used = append(used, m[1])
+		for _, m := range regexp.MustCompile(`\$\{(required)?env:([A-Za-z_][A-Za-z0-9_]*)`).FindAllStringSubmatch(string(data), -1) {
+			used = append(used, m[2])
+			if m[1] != "" {
+				assert.True(t, requiredRow[m[2]], "%s reads %s as required: its README row says so", f, m[2])
+			}
 		}
 	}
 	slices.Sort(listed)

@@ -177,12 +177,9 @@ func TestPiecesAgree(t *testing.T) {
 		assert.Equal(t, "webhook", m.ingress.Spec.Rules[0].HTTP.Paths[0].Backend.Service.Port.Name)
 	})
 	t.Run("the secret holds every env var the config needs", func(t *testing.T) {
-		required := regexp.MustCompile(`\$\{env:([A-Z_]+)\}`).FindAllStringSubmatch(config, -1)
+		required := regexp.MustCompile(`\$\{(?:required)?env:([A-Z_]+)\}`).FindAllStringSubmatch(config, -1)
 		require.NotEmpty(t, required)
 		for _, r := range required {
-			if r[1] == "HOSTNAME" { // set by the container runtime: the pod's name
-				continue
-			}
 			e, ok := env[r[1]]
 			if assert.True(t, ok, "the pod sets %s", r[1]) && e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
 				assert.Equal(t, m.secretName, e.ValueFrom.SecretKeyRef.Name)
@@ -196,7 +193,7 @@ func TestPiecesAgree(t *testing.T) {
 		}
 	})
 	t.Run("each replica writes its own log stream", func(t *testing.T) {
-		assert.Contains(t, config, "${env:SERVICE_INSTANCE_ID")
+		assert.Contains(t, config, "${requiredenv:SERVICE_INSTANCE_ID}")
 		e := env["SERVICE_INSTANCE_ID"]
 		require.NotNil(t, e.ValueFrom)
 		require.NotNil(t, e.ValueFrom.FieldRef)
