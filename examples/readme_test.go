@@ -134,6 +134,7 @@ func TestReadmeOCBSnippetIsTheBuildConfig(t *testing.T) {
 	}
 	type ocbConfig struct {
 		Receivers []entry  `json:"receivers"`
+		Providers []entry  `json:"providers"`
 		Replaces  []string `json:"replaces"`
 	}
 	var snippet, build ocbConfig
@@ -143,6 +144,7 @@ func TestReadmeOCBSnippetIsTheBuildConfig(t *testing.T) {
 	require.NoError(t, yaml.Unmarshal(data, &build))
 	require.Len(t, snippet.Receivers, 1)
 	assert.Contains(t, build.Receivers, snippet.Receivers[0])
+	assert.ElementsMatch(t, build.Providers, snippet.Providers, "the providers, requiredenv among them")
 	assert.Equal(t, build.Replaces, snippet.Replaces)
 }
 
