@@ -7,6 +7,8 @@ OCB_VERSION   := v0.165.0
 VLOGS_VERSION := v1.52.1
 VM_VERSION    := v1.151.0
 KUSTOMIZE_VERSION := v5.7.1
+NFPM_VERSION  := v2.48.0
+CYCLONEDX_VERSION := v1.10.0
 
 BUILD   := $(CURDIR)/_build
 TOOLS   := $(BUILD)/tools
@@ -14,12 +16,14 @@ OCB     := $(TOOLS)/builder
 VLOGS   := $(TOOLS)/victoria-logs
 VMALERT := $(TOOLS)/vmalert
 KUSTOMIZE := $(TOOLS)/kustomize
+NFPM    := $(TOOLS)/nfpm
+CYCLONEDX := $(TOOLS)/cyclonedx-gomod
 OTELCOL := $(BUILD)/otelcol-opptima
 
 # The Collector is rebuilt when the receiver or the build config changes.
 RECEIVER_SOURCES := $(shell find receiver internal -name '*.go' -not -name '*_test.go') go.mod go.sum builder-config.yaml
 
-.PHONY: run build image image-builder manifests test unit-test e2e-test rules-test generate bench fuzz tools promtool container-tools clean
+.PHONY: run build image image-builder manifests kustomize release-snapshot release-test release-tools test unit-test e2e-test rules-test generate bench fuzz tools promtool container-tools clean
 
 ## run: build the Collector if stale and run it with examples/local.yaml
 run: $(OTELCOL)
@@ -49,6 +53,40 @@ $(VMALERT):
 
 $(KUSTOMIZE):
 	GOBIN=$(TOOLS) $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+
+## kustomize: install kustomize in _build/tools, for `$(KUSTOMIZE) build deploy/kubernetes`
+kustomize: $(KUSTOMIZE)
+	@echo "kustomize: $(KUSTOMIZE)"
+
+$(NFPM):
+	GOBIN=$(TOOLS) $(GO) install github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION)
+
+$(CYCLONEDX):
+	GOBIN=$(TOOLS) $(GO) install github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@$(CYCLONEDX_VERSION)
+
+## release-snapshot: a release in _build/dist, published nowhere: binaries, .deb and .rpm, the image and SBOMs for linux amd64 and arm64, checksums
+# The version: on a tag vX.Y.Z, X.Y.Z, which must be builder-config.yaml's
+# dist.version; elsewhere that version as a snapshot of this commit.
+DIST         := $(BUILD)/dist
+DIST_VERSION := $(shell sed -n 's/^  version: //p' builder-config.yaml)
+GIT_TAG      := $(shell git describe --tags --exact-match --match 'v[0-9]*' 2>/dev/null)
+VERSION      ?= $(if $(GIT_TAG),$(GIT_TAG:v%=%),$(DIST_VERSION)-snapshot+$(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown))
+release-snapshot: $(OCB) $(NFPM) $(CYCLONEDX) container-tools
+	@if [ -n "$(GIT_TAG)" ] && [ "$(GIT_TAG)" != "v$(DIST_VERSION)" ]; then \
+	  echo "tag $(GIT_TAG) is not v + builder-config.yaml's dist.version ($(DIST_VERSION)): see CHANGELOG.md, Releasing" >&2; exit 1; fi
+	VERSION=$(VERSION) DIST=$(DIST) OCB=$(OCB) NFPM=$(NFPM) CYCLONEDX=$(CYCLONEDX) PODMAN=$$(command -v podman) \
+	  ARCHES="amd64 arm64" bash packaging/release.sh
+
+## release-test: build a release snapshot and check it (packages, install, unit, version, image, SBOM)
+release-test: release-snapshot release-tools
+	RELEASE_DIST=$(DIST) RELEASE_VERSION=$(VERSION) $(GO) test -count=1 ./packaging
+
+## release-tools: rpm (to read the .rpm) and systemd (systemd-analyze) from Debian when missing
+release-tools:
+	@command -v rpm >/dev/null 2>&1 && command -v systemd-analyze >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends rpm systemd dpkg >/dev/null; }
 
 ## image: build the otelcol-opptima container image (podman, else docker)
 IMAGE ?= otelcol-opptima:0.1.0
@@ -124,11 +162,11 @@ promtool:
 tools: $(OCB) $(VLOGS) $(VMALERT) promtool
 
 ## test: every test: unit, golden, server, end-to-end against the built Collector and VictoriaLogs, alert rules
-test: rules-test unit-test e2e-test
+test: rules-test unit-test e2e-test release-test
 
 unit-test: $(KUSTOMIZE)
 	$(GO) vet ./...
-	KUSTOMIZE_BIN=$(KUSTOMIZE) $(GO) test -race -count=1 ./receiver/... ./internal/... ./deploy/...
+	KUSTOMIZE_BIN=$(KUSTOMIZE) $(GO) test -race -count=1 ./receiver/... ./internal/... ./provider/... ./deploy/...
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./internal/... ./receiver/...
 	$(MAKE) fuzz FUZZTIME=20000x
 
