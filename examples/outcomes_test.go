@@ -29,10 +29,10 @@ func TestEveryRecipeCountsOutcomesAsOpptimaDefinesThem(t *testing.T) {
               increase(opptima_events_total{opptima_event="sent",opptima_type="email_marketing"}[20m])`, 1},
 		{"alerts/victorialogs-bounce-rate.rules.yml", `(opptima.event:=bounce or (opptima.event:=delivered opptima.type:=SMTP) or (opptima.event:=sent opptima.type:="Email marketing"))`, 2},
 		{"alerts/loki-bounce-rate.rules.yml", `opptima_event="bounce" or (opptima_event="delivered" and opptima_type="SMTP") or (opptima_event="sent" and opptima_type="Email marketing")`, 6},
-		{"../README.md", `(attributes.opptima.event == "bounce"
+		{"../docs/configuration.md", `(attributes.opptima.event == "bounce"
       OR (attributes.opptima.event == "delivered" AND attributes.opptima.type == "SMTP")
       OR (attributes.opptima.event == "sent" AND attributes.opptima.type == "Email marketing"))`, 1},
-		{"../README.md", "(@opptima.event:bounce OR (@opptima.event:delivered @opptima.type:SMTP) OR\n(@opptima.event:sent @opptima.type:\"Email marketing\"))", 1},
+		{"../docs/configuration.md", "(@opptima.event:bounce OR (@opptima.event:delivered @opptima.type:SMTP) OR\n(@opptima.event:sent @opptima.type:\"Email marketing\"))", 1},
 	}
 	for _, p := range places {
 		text := read(t, p.file)
@@ -52,7 +52,7 @@ func TestEveryRecipeCountsOutcomesAsOpptimaDefinesThem(t *testing.T) {
 		assert.Contains(t, rules, "record: "+ratio)
 	}
 
-	for _, file := range []string{"alerts/bounce-rate.rules.yml", "alerts/victorialogs-bounce-rate.rules.yml", "alerts/loki-bounce-rate.rules.yml", "../README.md", "../deploy/dashboard/opptima-bounces.json"} {
+	for _, file := range []string{"alerts/bounce-rate.rules.yml", "alerts/victorialogs-bounce-rate.rules.yml", "alerts/loki-bounce-rate.rules.yml", "../README.md", "../docs/configuration.md", "../docs/alerting.md", "../deploy/dashboard/opptima-bounces.json"} {
 		text := read(t, file)
 		for _, old := range []string{`bounce|delivered`, `in(bounce, delivered)`, `IN ("bounce", "delivered")`, `(bounce OR delivered)`} {
 			assert.NotContains(t, text, old, "%s counts outcomes as bounces and deliveries only", file)

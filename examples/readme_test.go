@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,11 +19,20 @@ import (
 	opptimareceiver "github.com/opptimaotel/opptimareceiver/receiver"
 )
 
+// readme is the README followed by the reference it links in docs/: a
+// section is looked up wherever it lives.
 func readme(t *testing.T) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+	var text strings.Builder
+	docs, err := filepath.Glob(filepath.Join("..", "docs", "*.md"))
 	require.NoError(t, err)
-	return string(data)
+	for _, path := range append([]string{filepath.Join("..", "README.md")}, docs...) {
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		text.Write(data)
+		text.WriteString("\n")
+	}
+	return text.String()
 }
 
 // codeBlocks returns the fenced blocks of a language in a README section.
@@ -240,4 +250,68 @@ func TestReadmeConnectOpptima(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "missing or invalid API key", "any other key is refused")
+}
+
+// TestDocumentLinksResolve: every relative link of the README, docs/ and the
+// other documents at the top points at a file that exists and, with an
+// anchor, at a heading of that file (as GitHub names anchors).
+func TestDocumentLinksResolve(t *testing.T) {
+	documents, err := filepath.Glob(filepath.Join("..", "*.md"))
+	require.NoError(t, err)
+	docs, err := filepath.Glob(filepath.Join("..", "docs", "*.md"))
+	require.NoError(t, err)
+	documents = append(documents, docs...)
+	require.Greater(t, len(docs), 3)
+
+	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	for _, document := range documents {
+		data, err := os.ReadFile(document)
+		require.NoError(t, err)
+		for _, m := range link.FindAllStringSubmatch(withoutCode(string(data)), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			path, anchor, _ := strings.Cut(target, "#")
+			file := document
+			if path != "" {
+				file = filepath.Join(filepath.Dir(document), path)
+			}
+			info, err := os.Stat(file)
+			if !assert.NoError(t, err, "%s links %s", document, target) || anchor == "" {
+				continue
+			}
+			require.False(t, info.IsDir(), "%s links %s with an anchor", document, target)
+			assert.Contains(t, anchors(t, file), anchor, "%s links %s: no such heading", document, target)
+		}
+	}
+}
+
+var fence = regexp.MustCompile("(?s)```.*?```")
+
+func withoutCode(text string) string { return fence.ReplaceAllString(text, "") }
+
+// anchors are the GitHub anchors of a Markdown file's headings.
+func anchors(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var names []string
+	for _, line := range strings.Split(withoutCode(string(data)), "\n") {
+		heading := strings.TrimLeft(line, "#")
+		if heading == line || !strings.HasPrefix(heading, " ") {
+			continue
+		}
+		name := strings.Map(func(r rune) rune {
+			switch {
+			case r == ' ':
+				return '-'
+			case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+				return unicode.ToLower(r)
+			}
+			return -1
+		}, strings.TrimSpace(heading))
+		names = append(names, name)
+	}
+	return names
 }
