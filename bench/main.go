@@ -1,3 +1,6 @@
+// Copyright The opptimareceiver Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command bench is the load benchmark behind `make bench`. On loopback, with
 // one in-process load generator and the same settings for every target
 // (keep-alive, a fixed number of connections, a fixed duration), it measures

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright The opptimareceiver Authors
+# SPDX-License-Identifier: Apache-2.0
 # The keys go in otelcol-opptima.conf: the service is not started here, as it
 # refuses to start until OPPTIMA_API_KEY and LOKI_OTLP_ENDPOINT are set.
 # An upgrade restarts a service that was running.

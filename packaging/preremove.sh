@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright The opptimareceiver Authors
+# SPDX-License-Identifier: Apache-2.0
 # Stopped on removal, not on upgrade (deb: "upgrade"; rpm: $1 is 1). The
 # queue in /var/lib/otelcol-opptima stays: it may hold acknowledged events.
 case "$1" in

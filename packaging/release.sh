@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright The opptimareceiver Authors
+# SPDX-License-Identifier: Apache-2.0
 # Builds a release of otelcol-opptima into DIST, publishing nothing:
 #   otelcol-opptima_<version>_linux_<arch>            the binary (ocb, static)
 #   otelcol-opptima_<version>_linux_<arch>.cdx.json   its SBOM (CycloneDX, from the binary's module info)

@@ -1,3 +1,6 @@
+// Copyright The opptimareceiver Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package packaging holds what turns the Collector into a release: the
 // systemd unit and its environment file, the package scripts, nfpm's config
 // and the script `make release-snapshot` runs. Its tests check a release

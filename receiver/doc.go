@@ -1,3 +1,6 @@
+// Copyright The opptimareceiver Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package opptimareceiver is the Collector receiver for Opptima email webhooks.
 //
 // It serves an authenticated HTTP endpoint, decodes each Opptima event

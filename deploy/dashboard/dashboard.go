@@ -1,3 +1,6 @@
+// Copyright The opptimareceiver Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package dashboard builds the Grafana dashboard of the Opptima bounces with
 // Grafana's Go SDK. The JSON it writes, opptima-bounces.json, is committed
 // (import it in Grafana, or apply deploy/kubernetes/monitoring for the

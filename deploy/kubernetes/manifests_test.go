@@ -1,3 +1,6 @@
+// Copyright The opptimareceiver Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package kubernetes holds the Kubernetes manifests of otelcol-opptima and
 // the test that they are valid and agree with each other and with
 // examples/production.yaml. No cluster runs here: the manifests are decoded

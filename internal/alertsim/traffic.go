@@ -1,3 +1,6 @@
+// Copyright The opptimareceiver Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package alertsim runs the Prometheus alert rules of examples/alerts over
 // simulated Opptima traffic, in promtool: seeded random traffic of both
 // Opptima groups, each email bouncing at random, counted as the opptima

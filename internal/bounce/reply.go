@@ -1,3 +1,6 @@
+// Copyright The opptimareceiver Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package bounce reads a recipient server's SMTP reply: its codes, whether
 // the bounce is hard or soft, and why it bounced (reason and category).
 package bounce

@@ -1,3 +1,6 @@
+// Copyright The opptimareceiver Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package counters keeps the receiver's own cumulative counters of
 // acknowledged events, every attribute bounded. The receiver turns them
 // into opptima.events, the metric metadata.yaml declares.

@@ -1,3 +1,6 @@
+// Copyright The opptimareceiver Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package httperr maps pipeline errors to HTTP answers and writes the JSON
 // error bodies of the webhook, so the status-code policy lives in one place.
 package httperr // import "github.com/opptimaotel/opptimareceiver/internal/httperr"

@@ -1,3 +1,6 @@
+// Copyright The opptimareceiver Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package opptima decodes Opptima webhook payloads and maps each event to
 // an OpenTelemetry log record.
 //

@@ -1,3 +1,6 @@
+// Copyright The opptimareceiver Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package proctest holds what the end-to-end tests (examples/) and the load
 // benchmark (bench/) both need of the servers they start: free loopback
 // ports, processes that die with their parent, and readings of /proc.

@@ -1,3 +1,6 @@
+// Copyright The opptimareceiver Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package requiredenvprovider is the Collector's env provider for variables a
 // config cannot run without: `${requiredenv:NAME}` is `${env:NAME}` when NAME
 // is set and not empty, and otherwise the Collector refuses to start with an
