@@ -92,8 +92,9 @@ type AccountConfig struct {
 // BounceRuleConfig maps replies to a reason: exactly one of phrase, regexp,
 // status or code.
 type BounceRuleConfig struct {
-	// Phrase is words, matched as the built-in phrases are: case,
-	// punctuation and numbers ignored, "*" for one to three other words.
+	// Phrase is words, matched as the built-in phrases are: case, the
+	// diacritics of Latin letters, punctuation and numbers ignored, "*" for
+	// one to three other words.
 	Phrase string `mapstructure:"phrase"`
 	// Regexp is a Go regular expression over the reply as sent.
 	Regexp string `mapstructure:"regexp"`

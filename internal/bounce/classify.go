@@ -3,6 +3,8 @@
 
 package bounce
 
+import "unicode/utf8"
+
 // Analysis is what a bounce tells about itself.
 type Analysis struct {
 	Type     string // hard, soft or unknown
@@ -92,7 +94,8 @@ func stronger[K comparable](c *compiledRules, best int, m map[K]int, key K) int 
 }
 
 // Words of a reply are runs of ASCII letters and digits and of non-ASCII
-// bytes (so "buzón" is one word), compared without regard to ASCII case.
+// bytes (so "buzón" is one word), compared folded: without regard to case
+// or to the diacritics of Latin letters (fold.go).
 // Runs of digits alone are not words: they are codes, line continuations
 // and addresses, never the wording. Only the first maxReplyBytes are read:
 // the telling part of a reply comes first.
@@ -116,10 +119,20 @@ func scanWord(s string, from int) word {
 	}
 	w := word{start: i, hash: fnvOffset}
 	digits := 0
-	for ; i < len(s) && isWordByte(s[i]); i++ {
-		c := s[i]
-		digits += int(digitBytes[c])
-		w.hash = (w.hash ^ uint64(lowerBytes[c])) * fnvPrime
+	for i < len(s) && isWordByte(s[i]) {
+		if c := s[i]; c < utf8.RuneSelf {
+			digits += int(digitBytes[c])
+			w.hash = (w.hash ^ uint64(lowerBytes[c])) * fnvPrime
+			i++
+			continue
+		}
+		// Every byte of a UTF-8 character is a word byte: it is read whole.
+		r, size := utf8.DecodeRuneInString(s[i:])
+		folded, n := foldRune(r)
+		for _, c := range folded[:n] {
+			w.hash = (w.hash ^ uint64(c)) * fnvPrime
+		}
+		i += size
 	}
 	w.end = i
 	w.numeric = digits == i-w.start
@@ -127,14 +140,20 @@ func scanWord(s string, from int) word {
 }
 
 // nextWord returns the bounds of the first non-numeric word at or after
-// s[from:]; start == end when there is none.
+// s[from:]; start == end when there is none. It only finds bounds: the
+// words after a phrase's first are compared, not hashed.
 func nextWord(s string, from int) (start, end int) {
-	for from < len(s) {
-		w := scanWord(s, from)
-		if w.start == w.end || !w.numeric {
-			return w.start, w.end
+	for i := from; i < len(s); {
+		for i < len(s) && !isWordByte(s[i]) {
+			i++
 		}
-		from = w.end
+		start, numeric := i, true
+		for ; i < len(s) && isWordByte(s[i]); i++ {
+			numeric = numeric && digitBytes[s[i]] == 1
+		}
+		if start == i || !numeric {
+			return start, i
+		}
 	}
 	return len(s), len(s)
 }
@@ -169,7 +188,7 @@ func (w *window) match(i int, segments [][]string) bool {
 		return false
 	}
 	for k, want := range first {
-		if span := w.spans[i+k]; !equalFoldASCII(w.text[span[0]:span[1]], want) {
+		if span := w.spans[i+k]; !equalFolded(w.text[span[0]:span[1]], want) {
 			return false
 		}
 	}
@@ -184,21 +203,8 @@ func (w *window) match(i int, segments [][]string) bool {
 	return false
 }
 
-// equalFoldASCII compares a reply's word with a lower-case phrase word.
-func equalFoldASCII(word, lower string) bool {
-	if len(word) != len(lower) {
-		return false
-	}
-	for i := 0; i < len(word); i++ {
-		if toLowerASCII(word[i]) != lower[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// foldHash is FNV-1a over the word with ASCII letters lower-cased, as
-// scanWord computes it.
+// foldHash is the hash of a word as scanWord computes it: FNV-1a over its
+// folded bytes.
 func foldHash(word string) uint64 {
 	return scanWord(word, 0).hash
 }

@@ -177,7 +177,7 @@ func phraseSegments(phrase string) ([][]string, error) {
 				// Replies are read without number-only words: "rfc 5322" would be "rfc".
 				return nil, fmt.Errorf("phrase %q has a number-only word, which replies are read without", phrase)
 			}
-			segment = append(segment, strings.ToLower(part[w.start:w.end]))
+			segment = append(segment, foldWord(part[w.start:w.end]))
 			from = w.end
 		}
 		if len(segment) == 0 {

@@ -21,9 +21,10 @@ package bounce
 //  6. a status's subject alone ("X.7.*") and the basic reply code.
 //
 // Within a kind, the rule written first wins. Phrases are matched on words,
-// not on the whole reply: case, punctuation, line continuations ("550-5.7.1
-// ") and numbers are ignored, so "Mailbox Full" matches "...>... mailbox
-// full (state 14)". A "*" stands for one to three other words. Statuses are
+// not on the whole reply: case, the diacritics of Latin letters (fold.go),
+// punctuation, line continuations ("550-5.7.1 ") and numbers are ignored, so
+// "Mailbox Full" matches "...>... mailbox full (state 14)" and "buzón lleno"
+// matches "BUZON LLENO". A "*" stands for one to three other words. Statuses are
 // written "X.subject.detail", X being 4 or 5, since the class says hard or
 // soft, not why; "X.6.*" is every detail, "X.7.606-649" a range.
 type rule struct {
