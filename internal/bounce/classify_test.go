@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -188,18 +187,6 @@ func BenchmarkReason(b *testing.B) {
 	}
 }
 
-// source is the whole source a labelled reply comes from: one provider's
-// documentation, one MTA's or provider's samples in Sisimai's set.
-func (r labelledReply) source() string {
-	if m := sisimaiSource.FindStringSubmatch(r.Source); m != nil {
-		return "sisimai " + m[1]
-	}
-	name, _, _ := strings.Cut(r.Source, ",")
-	return name
-}
-
-var sisimaiSource = regexp.MustCompile(`(?:lhost|rhost)-([a-z0-9]+)`)
-
 // reputationScore is the precision and recall of the reputation category,
 // the one that pages: a missed block is a missed page, a false block a
 // false page.
@@ -221,11 +208,11 @@ func reputationScore(replies []labelledReply) (precision, recall float64, predic
 	return float64(right) / float64(predicted), float64(right) / float64(actual), predicted, actual
 }
 
-// TestAccuracyBySourceAndReputation scores every whole source on its own
-// (its category accuracy; the worst source is named) and the reputation
-// category's precision and recall on each set, and fails below floors
+// TestReputationPrecisionAndRecall: the reputation category pages, so its
+// precision (a false block is a false page) and recall (a missed block is a
+// missed page) are measured on their own on each set, and fail below floors
 // pinned within two points of what was measured.
-func TestAccuracyBySourceAndReputation(t *testing.T) {
+func TestReputationPrecisionAndRecall(t *testing.T) {
 	sets := map[string][]labelledReply{"sisimai": readCorpus(t, "sisimai-replies.json")}
 	for _, r := range readCorpus(t, "provider-replies.json") {
 		sets[r.Split] = append(sets[r.Split], r)
@@ -236,34 +223,11 @@ func TestAccuracyBySourceAndReputation(t *testing.T) {
 		assert.GreaterOrEqual(t, precision, reputationFloors[set].precision, "%s reputation precision", set)
 		assert.GreaterOrEqual(t, recall, reputationFloors[set].recall, "%s reputation recall", set)
 	}
-
-	bySource := map[string][]labelledReply{}
-	for _, replies := range sets {
-		for _, r := range replies {
-			bySource[r.source()] = append(bySource[r.source()], r)
-		}
-	}
-	worst, worstScore := "", 2.0
-	for source, replies := range bySource {
-		right := 0
-		for _, r := range replies {
-			if Analyze("", ParseReply(r.Reply), r.Reply).Category == r.Category {
-				right++
-			}
-		}
-		score := float64(right) / float64(len(replies))
-		t.Logf("source %-60s %3d replies, category %5.1f %%", source, len(replies), 100*score)
-		if len(replies) >= 5 && score < worstScore {
-			worst, worstScore = source, score
-		}
-	}
-	t.Logf("worst source of 5 replies or more: %s, category %.1f %%", worst, 100*worstScore)
-	assert.GreaterOrEqual(t, worstScore, 0.70, "the worst source (%s)", worst)
 }
 
 // reputationFloors are the measured figures less at most two points.
 var reputationFloors = map[string]struct{ precision, recall float64 }{
-	"sisimai":  {0, 0},
-	"tuning":   {0, 0},
-	"held-out": {0, 0},
+	"sisimai":  {0.95, 0.95},
+	"tuning":   {0.98, 0.98},
+	"held-out": {0.98, 0.938},
 }
