@@ -93,10 +93,19 @@ func TestEveryRuleIsReachable(t *testing.T) {
 	for i, r := range rules {
 		assert.NotEmpty(t, r.why, "rule %d (%s) says why", i, r.reason)
 		assert.NotEmpty(t, r.name, "rule %d has a name", i)
-		assert.True(t, len(r.phrases)+len(r.symptoms)+len(r.statuses)+len(r.providerStatuses)+len(r.codes) > 0, "rule %d matches something", i)
+		assert.True(t, len(r.phrases)+len(r.families)+len(r.symptoms)+len(r.statuses)+len(r.providerStatuses)+len(r.codes) > 0, "rule %d matches something", i)
 		for _, phrase := range append(append([]string(nil), r.phrases...), r.symptoms...) {
 			text := strings.ReplaceAll(phrase, "*", "some other words")
 			assert.Equal(t, r.reason, Reason(text, Reply{}), "phrase %q of rule %d", phrase, i)
+		}
+		for _, family := range r.families {
+			pairs, err := familyPairs(family)
+			require.NoError(t, err)
+			for _, pair := range pairs {
+				for _, text := range []string{pair[0] + " " + pair[1], pair[1] + " some other " + pair[0]} {
+					assert.Equal(t, r.reason, Reason(text, Reply{}), "family %q of rule %d: %q", family, i, text)
+				}
+			}
 		}
 		for _, status := range append(append([]string(nil), r.statuses...), r.providerStatuses...) {
 			status, _, _ = strings.Cut(status, "-") // the first of a range

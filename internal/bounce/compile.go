@@ -85,17 +85,36 @@ func compileRules(table []rule) compiledRules {
 			panic(fmt.Sprintf("bounce rule %d: unknown reason %q", i, r.reason))
 		}
 		c.table[i].category = category
+		type labelled struct{ phrase, label string }
+		var phrases, symptoms []labelled
+		for _, phrase := range r.phrases {
+			phrases = append(phrases, labelled{phrase, fmt.Sprintf("%s: phrase %q", r.name, phrase)})
+		}
+		for _, family := range r.families {
+			pairs, err := familyPairs(family)
+			if err != nil {
+				panic(fmt.Sprintf("bounce rule %d: %v", i, err))
+			}
+			for _, pair := range pairs {
+				label := fmt.Sprintf("%s: family %q", r.name, pair[0]+" ~ "+pair[1])
+				for _, phrase := range []string{pair[0] + " " + pair[1], pair[0] + " * " + pair[1], pair[1] + " " + pair[0], pair[1] + " * " + pair[0]} {
+					phrases = append(phrases, labelled{phrase, label})
+				}
+			}
+		}
+		for _, phrase := range r.symptoms {
+			symptoms = append(symptoms, labelled{phrase, fmt.Sprintf("%s: symptom %q", r.name, phrase)})
+		}
 		for _, group := range []struct {
 			kind    int
-			what    string
-			phrases []string
-		}{{kindPhrase, "phrase", r.phrases}, {kindSymptom, "symptom", r.symptoms}} {
+			phrases []labelled
+		}{{kindPhrase, phrases}, {kindSymptom, symptoms}} {
 			for _, phrase := range group.phrases {
-				segments, err := phraseSegments(phrase)
+				segments, err := phraseSegments(phrase.phrase)
 				if err != nil {
 					panic(fmt.Sprintf("bounce rule %d: %v", i, err))
 				}
-				e := add(group.kind, i, fmt.Sprintf("%s: %s %q", r.name, group.what, phrase))
+				e := add(group.kind, i, phrase.label)
 				p := compiledPhrase{evidence: e, rank: c.evidence[e].rank, segments: segments}
 				first := p.segments[0]
 				key := foldHash(first[0])
@@ -190,6 +209,26 @@ func phraseSegments(phrase string) ([][]string, error) {
 		return nil, fmt.Errorf("phrase %q spans more than %d words", phrase, maxPhraseWords)
 	}
 	return segments, nil
+}
+
+// familyPairs reads "a|b ~ c|d" into its pairs of alternatives, one of
+// each side.
+func familyPairs(family string) ([][2]string, error) {
+	left, right, ok := strings.Cut(family, "~")
+	if !ok || strings.Contains(right, "~") || strings.Contains(family, "*") {
+		return nil, fmt.Errorf("family %q is not \"a|b ~ c|d\"", family)
+	}
+	var pairs [][2]string
+	for _, a := range strings.Split(left, "|") {
+		for _, b := range strings.Split(right, "|") {
+			a, b := strings.TrimSpace(a), strings.TrimSpace(b)
+			if a == "" || b == "" {
+				return nil, fmt.Errorf("family %q has an empty alternative", family)
+			}
+			pairs = append(pairs, [2]string{a, b})
+		}
+	}
+	return pairs, nil
 }
 
 // pairHash is the key of two words in a row, from their foldHash.

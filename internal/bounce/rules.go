@@ -27,11 +27,18 @@ package bounce
 // matches "BUZON LLENO". A "*" stands for one to three other words. Statuses are
 // written "X.subject.detail", X being 4 or 5, since the class says hard or
 // soft, not why; "X.6.*" is every detail, "X.7.606-649" a range.
+//
+// A family holds the many wordings of one cause: "mailbox|inbox ~
+// full|lleno" is a word (or words) of the left side and one of the right
+// within three words of each other, in either order ("mailbox is full",
+// "buzón lleno", "full mailbox"). It ranks as a phrase, and
+// opptima.bounce.rule names the two words that matched.
 type rule struct {
 	name             string // what opptima.bounce.rule says, with the evidence
 	reason           string
 	providerStatuses []string
 	phrases          []string
+	families         []string // "a|b ~ c|d": a word of each side within three words, in either order
 	statuses         []string
 	symptoms         []string
 	codes            []int
@@ -53,12 +60,17 @@ var rules = []rule{
 		phrases: []string{"ptr record", "ptr resource record", "rdns", "reverse dns entry", "reverse dns record",
 			"reverse dns lookup", "no reverse dns", "reverse hostname",
 			"cannot find your hostname", "unverifyable sending", "unverifiable sending", "does not have a ptr", "no ptr"},
+		families: []string{"reverse|ptr|rdns ~ dns|hostname|host name|record|lookup|mapping|resolve"},
 		statuses: []string{"X.7.25"},
 		why:      "no or mismatched reverse DNS for the sending IP: RFC 7372 X.7.25 (Gmail), Comcast, GMX, Postfix, Exim"},
 	{name: "blocklist", reason: ReasonBlocked,
 		phrases: []string{"blacklisted", "blocklisted", "blacklist", "blocklist", "block list", "black list",
 			"denylist", "blocked using", "listed at", "listed in", "listed on", "dnsbl", "rbl", "rbls", "bl",
 			"spamhaus", "spamcop", "abuseat", "barracudacentral", "sorbs", "lista negra", "liste noire"},
+		families: []string{
+			"ip|address|host|sender|server ~ blacklisted|blocklisted|black listed|block listed|blacklist|blocklist|black list|block list|denylist",
+			"found|listed|appears|appear ~ rbl|rbls|dnsbl|dnsbls|blocklist|blocklists|blacklist|blacklists|spamhaus|spamcop",
+		},
 		why: "the sending IP is on a block list (DNSBL), even where the list is a reputation service; before 'reputation'"},
 	{name: "reputation", reason: ReasonBadReputation,
 		phrases:          []string{"reputation", "user complaints", "unexpected volume", "tss04", "ts01"},
@@ -68,6 +80,10 @@ var rules = []rule{
 		phrases: []string{"too many connections", "too many concurrent", "too many sessions", "connection frequency",
 			"ip frequency", "connection limit", "connection rate limit", "denial of service", "trop de connexions",
 			"demasiadas conexiones"},
+		families: []string{
+			"too many|maximum|limit|limited|frequency|exceeded|excessive|demasiadas|muitas|trop de ~ connections|connection|sessions|session|concurrent|conexiones|conexoes|connexions",
+			"ip ~ frequency",
+		},
 		why: "too many connections or sessions at once (QQ's frequency limits, Gmail's DoS guard, Orange)"},
 	{name: "rate", reason: ReasonSpeeding,
 		phrases: []string{"rate limited", "rate limit", "rate limits", "rate limiting", "rate that prevents",
@@ -75,6 +91,11 @@ var rules = []rule{
 			"too many messages", "too many recipients", "sending rate", "throttled", "throttling", "sending quota",
 			"message quota", "sending limit", "sending limits", "relay limit", "receive limit", "per hour",
 			"daily limit", "demasiados mensajes", "muitas mensagens"},
+		families: []string{
+			"too many|excessive|unusual|demasiados|demasiadas|muitas|muitos|trop de ~ messages|mails|emails|recipients|mensajes|correos|mensagens|envios|destinatarios",
+			"daily|hourly|per hour|per day|sending|relay|receive ~ limit|limits|quota|rate",
+			"too quickly|too fast|too often ~ mail|messages|emails|sending|receiving",
+		},
 		statuses:         []string{"X.7.28"},
 		providerStatuses: []string{"X.2.121", "X.2.122", "X.1.90"},
 		why: "too many messages or recipients in a period: Gmail's 'rate that prevents' and 'receiving mail too quickly' (under X.2.1), " +
@@ -105,13 +126,20 @@ var rules = []rule{
 			"establish an smtp connection"},
 		symptoms:         []string{"connection refused"},
 		providerStatuses: []string{"X.4.312", "X.4.14"},
+		families: []string{
+			"dns|mx ~ error|errors|query failed|servfail|timeout",
+			"too many|count|exceeded|mail ~ hops|hop|loop|loops",
+		},
 		why: "DNS failure, no route, a loop, a refused connection ('connection refused' only as a symptom: block lists refuse " +
 			"connections too, and Microsoft's X.4.316 says 'expired, connection refused'); Microsoft 365 X.4.312, X.4.14"},
 	{name: "no-mail", reason: ReasonNotAccept,
 		phrases: []string{"does not accept mail", "accepts no mail", "not accepting mail", "null mx",
 			"malformed or unexpected name server reply"},
 		statuses: []string{"X.1.10", "X.7.27"},
-		why:      "the domain takes no mail (RFC 7505 null MX: X.1.10, X.7.27; Microsoft's own X.1.10 says 'recipient not found', a phrase that wins)"},
+		families: []string{
+			"does not accept|not accepting|accepts no|no longer accepts ~ mail|email|messages",
+		},
+		why: "the domain takes no mail (RFC 7505 null MX: X.1.10, X.7.27; Microsoft's own X.1.10 says 'recipient not found', a phrase that wins)"},
 	{name: "domain", reason: ReasonHostUnknown,
 		phrases: []string{"host unknown", "unknown host", "host not found", "host * not found",
 			"invalid domain", "domain does not exist", "domain * does not exist", "domain name not found",
@@ -143,6 +171,9 @@ var rules = []rule{
 			"account has been suspended", "account is suspended", "suspended account", "mailbox disabled",
 			"mailbox is disabled", "is disabled", "not active", "cuenta * deshabilitada", "cuenta deshabilitada",
 			"cuenta * suspendida", "conta desativada", "conta * desativada"},
+		families: []string{
+			"account|mailbox|cuenta|conta|compte|buzon ~ disabled|locked|suspended|inactive|deshabilitada|suspendida|desativada|bloque|bloqueada|discontinued",
+		},
 		why: "the mailbox exists but is disabled, locked or inactive ('account is blocked' is the mailbox, not the sender)"},
 	{name: "group-restriction", reason: ReasonFiltered,
 		phrases: []string{"recipnotauthorized", "notauthorized", "sendernotauthenticatedforgroup", "sendernotauthenticatedformailbox",
@@ -162,7 +193,10 @@ var rules = []rule{
 			"doesn't have a * account", "no longer valid", "usuario desconocido", "usuario no existe", "usuário desconhecido",
 			"destino inexistente", "utilisateur inconnu", "adresse inconnue", "destinataire invalide"},
 		symptoms: []string{"does not exist"},
-		why:      "no such mailbox at that domain; 'recipient address rejected' is Postfix's rejection of the recipient"},
+		families: []string{
+			"recipient|user|mailbox|destinatario|usuario|utilisateur ~ unknown|does not exist|doesn't exist|not exist|no such|inexistente|desconocido|desconhecido|inconnu",
+		},
+		why: "no such mailbox at that domain; 'recipient address rejected' is Postfix's rejection of the recipient"},
 	{name: "moved", reason: ReasonHasMoved,
 		phrases: []string{"has moved", "no longer at this address"},
 		codes:   []int{551},
@@ -180,7 +214,7 @@ var rules = []rule{
 		why:              "the server does not relay for that domain (qmail rcpthosts, Amazon SES unverified identities, Microsoft 365 X.7.54, X.7.64); before 'access denied'"},
 	{name: "banned", reason: ReasonBlocked,
 		phrases: []string{"blocked by", "blocked for abuse", "banned", "ip blocked", "blocked ip", "client host rejected",
-			"missing reverse dns", "not allowed to send", "your ip", "service refused", "service refusé", "service refuse",
+			"not allowed to send", "your ip", "service refused", "service refusé", "service refuse",
 			"not in the whitelist", "not in whitelist", "whitelist", "exceeded permitted limits", "envelope blocked",
 			"traffic not accepted", "part of their network", "ip address is black"},
 		providerStatuses: []string{"X.7.508", "X.7.511", "X.7.513", "X.7.606-649", "X.7.708"},
@@ -232,6 +266,9 @@ var rules = []rule{
 		phrases: []string{"system error", "internal error", "server error", "local error", "ldap",
 			"temporarily unavailable", "temporary failure", "server busy", "too busy", "write error",
 			"temporarily rejected"},
+		families: []string{
+			"system|server|internal|mailbox server ~ error|busy|failure|unavailable",
+		},
 		why: "an error on the receiving server, its directory included"},
 
 	// Phrases that say what happened, not why: weaker than a code.
