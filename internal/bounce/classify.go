@@ -37,31 +37,34 @@ func (c *compiledRules) evidenceOf(text string, leading Reply) int {
 	}
 	best := stronger(c, c.none, c.byCode, leading.Code)
 
-	// Phrases are indexed by their first word, or first two words when the
-	// first segment has two: each word is looked up alone and as the second
-	// of a pair, and the words that follow are read only on a hit.
-	prevStart, prevHash := -1, uint64(0)
-	for next := 0; next < len(text); {
-		w := scanWord(text, next)
-		next = w.end
-		if w.start == w.end {
-			break
-		}
-		if w.numeric {
-			// "5.7.1": a status code starts as a one-digit word before a dot.
-			if subject, detail, after, ok := enhancedStatusAt(text, w.start); ok {
-				best = stronger(c, best, c.byStatus, statusKeyOf(subject, detail))
-				best = stronger(c, best, c.byStatus, statusKeyOf(subject, "*"))
-				next = after
-			}
+	// "5.7.1": a status code starts with a digit where a word would start.
+	for i := 0; i < len(text); i++ {
+		if digitBytes[text[i]] == 0 || (i > 0 && isWordByte(text[i-1])) {
 			continue
 		}
+		if subject, detail, after, ok := enhancedStatusAt(text, i); ok {
+			best = stronger(c, best, c.byStatus, statusKeyOf(subject, detail))
+			best = stronger(c, best, c.byStatus, statusKeyOf(subject, "*"))
+			i = after - 1
+		}
+	}
+
+	// Phrases are indexed by their first word, or first two words when the
+	// first segment has two: each word is looked up alone and as the second
+	// of a pair, and the words that follow are compared only on a hit.
+	ahead := lookahead{text: text}
+	prevHash := uint64(0)
+	for index := 0; ; index++ {
+		hash, ok := ahead.word(index)
+		if !ok {
+			break
+		}
 		for _, hit := range [2]struct {
-			at   int
-			hash uint64
-		}{{w.start, w.hash}, {prevStart, pairHash(prevHash, w.hash)}} {
+			index int
+			hash  uint64
+		}{{index, hash}, {index - 1, pairHash(prevHash, hash)}} {
 			phrases := c.phrasesStartingWith(hit.hash)
-			if len(phrases) == 0 || hit.at < 0 {
+			if len(phrases) == 0 || hit.index < 0 {
 				continue
 			}
 			bestRank := c.evidence[best].rank
@@ -73,16 +76,62 @@ func (c *compiledRules) evidenceOf(text string, leading Reply) int {
 					continue // cannot beat what was found: no need to read on
 				}
 				if !read {
-					words, read = wordsFrom(text, hit.at), true
+					words, read = ahead.window(hit.index), true
 				}
-				if words.match(0, p.segments) {
+				if p.other != nil {
+					if e, ok := words.matchFamily(p.segments[0], p.other); ok {
+						best, bestRank = e, p.rank
+					}
+				} else if words.match(0, p.segments) {
 					best, bestRank = p.evidence, p.rank
 				}
 			}
 		}
-		prevStart, prevHash = w.start, w.hash
+		prevHash = hash
 	}
 	return best
+}
+
+// lookahead reads a reply's words (numbers left out) once, ahead of where
+// phrases are looked for, and keeps the last ones read: a phrase starting
+// at any word the loop is on finds the words that follow without reading
+// them again.
+type lookahead struct {
+	text   string
+	spans  [16][2]int // by index modulo 16, more than a phrase spans
+	hashes [16]uint64
+	n      int // words read
+	next   int // where reading resumes
+}
+
+// readTo reads words until n are read or the reply ends.
+func (l *lookahead) readTo(n int) {
+	for l.n < n && l.next < len(l.text) {
+		word := scanWord(l.text, l.next)
+		l.next = word.end
+		if word.start == word.end {
+			break
+		}
+		if !word.numeric {
+			l.spans[l.n&15], l.hashes[l.n&15] = [2]int{word.start, word.end}, word.hash
+			l.n++
+		}
+	}
+}
+
+// word returns the hash of the index-th word, false past the last.
+func (l *lookahead) word(index int) (uint64, bool) {
+	l.readTo(index + 1)
+	if index >= l.n {
+		return 0, false
+	}
+	return l.hashes[index&15], true
+}
+
+// window returns the words from the index-th on, read in place.
+func (l *lookahead) window(index int) window {
+	l.readTo(index + maxPhraseWords)
+	return window{words: l, base: index, n: min(l.n-index, maxPhraseWords)}
 }
 
 // stronger returns the evidence m holds for key when it ranks before best.
@@ -139,68 +188,82 @@ func scanWord(s string, from int) word {
 	return w
 }
 
-// nextWord returns the bounds of the first non-numeric word at or after
-// s[from:]; start == end when there is none. It only finds bounds: the
-// words after a phrase's first are compared, not hashed.
-func nextWord(s string, from int) (start, end int) {
-	for i := from; i < len(s); {
-		for i < len(s) && !isWordByte(s[i]) {
-			i++
-		}
-		start, numeric := i, true
-		for ; i < len(s) && isWordByte(s[i]); i++ {
-			numeric = numeric && digitBytes[s[i]] == 1
-		}
-		if start == i || !numeric {
-			return start, i
-		}
-	}
-	return len(s), len(s)
-}
-
-// window holds the words from where a phrase may start: no phrase, with
-// its gaps, spans more words than it holds.
+// window is the words from where a phrase may start, as the lookahead
+// read them: no phrase, with its gaps, spans more words than it holds.
 type window struct {
-	text  string
-	spans [maxPhraseWords][2]int
-	n     int
+	words   *lookahead
+	base, n int
 }
 
 const maxPhraseWords = 12
 
-func wordsFrom(text string, start int) window {
-	w := window{text: text}
-	for next := start; w.n < maxPhraseWords; w.n++ {
-		s, e := nextWord(text, next)
-		if s == e {
-			break
-		}
-		w.spans[w.n], next = [2]int{s, e}, e
-	}
-	return w
+func (w *window) hash(i int) uint64 { return w.words.hashes[(w.base+i)&15] }
+
+func (w *window) word(i int) string {
+	span := w.words.spans[(w.base+i)&15]
+	return w.words.text[span[0]:span[1]]
 }
 
 // match reports whether segments match from word i, each segment after the
-// first starting one to maxGap words after the previous one ended.
-func (w *window) match(i int, segments [][]string) bool {
+// first starting one to maxGap words after the previous one ended. Words
+// are compared by hash, and a match is confirmed on the words' bytes.
+func (w *window) match(i int, segments [][]phraseWord) bool {
+	return w.matchBy(i, segments, false) && w.matchBy(i, segments, true)
+}
+
+func (w *window) matchBy(i int, segments [][]phraseWord, bytes bool) bool {
 	first := segments[0]
-	if i+len(first) > w.n {
+	if !w.wordsAt(i, first, bytes) {
 		return false
-	}
-	for k, want := range first {
-		if span := w.spans[i+k]; !equalFolded(w.text[span[0]:span[1]], want) {
-			return false
-		}
 	}
 	if len(segments) == 1 {
 		return true
 	}
 	for gap := 1; gap <= maxGap; gap++ {
-		if w.match(i+len(first)+gap, segments[1:]) {
+		if w.matchBy(i+len(first)+gap, segments[1:], bytes) {
 			return true
 		}
 	}
 	return false
+}
+
+// wordsAt reports whether the words from i are these, by hash or, when
+// bytes, by their folded bytes.
+func (w *window) wordsAt(i int, words []phraseWord, bytes bool) bool {
+	if i+len(words) > w.n {
+		return false
+	}
+	for k, want := range words {
+		if w.hash(i+k) != want.hash || bytes && !equalFolded(w.word(i+k), want.folded) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchFamily: the window starts with the alternative a family's side, and
+// an alternative of its other side starts within maxGap words after it; it
+// returns that pair's evidence.
+func (w *window) matchFamily(alternative []phraseWord, other *familySide) (int, bool) {
+	if !w.wordsAt(0, alternative, false) {
+		return 0, false
+	}
+	for gap := 0; gap <= maxGap; gap++ {
+		at := len(alternative) + gap
+		if at >= w.n {
+			break
+		}
+		h := w.hash(at)
+		if !other.mayStart(h) {
+			continue
+		}
+		for i, b := range other.alternatives {
+			if b[0].hash == h && w.wordsAt(at, b, false) && w.wordsAt(0, alternative, true) && w.wordsAt(at, b, true) {
+				return other.evidence[i], true
+			}
+		}
+	}
+	return 0, false
 }
 
 // foldHash is the hash of a word as scanWord computes it: FNV-1a over its

@@ -43,8 +43,9 @@ const (
 )
 
 // evidence is one thing a reply can hold that decides a reason: its rank
-// (kind first, then the rule's place in the table; lower wins), the rule,
-// and how opptima.bounce.rule names it.
+// (kind first, then the rule's place in the table, then a rule's phrases
+// before its families; lower wins), the rule, and how opptima.bounce.rule
+// names it.
 type evidence struct {
 	rank  int
 	rule  int
@@ -54,8 +55,23 @@ type evidence struct {
 type compiledPhrase struct {
 	evidence int
 	rank     int // the evidence's, kept here for the hot loop
-	segments [][]string
+	segments [][]phraseWord
+	// other is set on a family's alternative (segments holds its words):
+	// the other side, one of whose alternatives must follow within maxGap
+	// words; the evidence is then that pair's.
+	other *familySide
 }
+
+// familySide is one side of a family as the other side looks for it: its
+// alternatives, a filter of their first words, and for each the evidence
+// of the pair it makes with the alternative looking.
+type familySide struct {
+	alternatives [][]phraseWord
+	firstWords   [4]uint64 // a bit per first word's hash modulo 256
+	evidence     []int     // by alternative
+}
+
+func (s *familySide) mayStart(h uint64) bool { return s.firstWords[h>>6&3]&(1<<(h&63)) != 0 }
 
 // compiledRules is the rule table prepared once: phrases indexed by their
 // first word (or two), statuses and reply codes by value, each pointing at
@@ -76,7 +92,7 @@ func compileRules(table []rule) compiledRules {
 	c := compiledRules{byFirstWord: map[uint64][]compiledPhrase{}, byStatus: map[statusKey]int{}, byCode: map[int]int{}}
 	c.table = append(table[:len(table):len(table)], rule{name: "none", reason: ReasonUndefined, why: "nothing above matched"})
 	add := func(kind, rule int, label string) int {
-		c.evidence = append(c.evidence, evidence{rank: kind*len(c.table) + rule, rule: rule, label: label})
+		c.evidence = append(c.evidence, evidence{rank: 2 * (kind*len(c.table) + rule), rule: rule, label: label})
 		return len(c.evidence) - 1
 	}
 	for i, r := range c.table {
@@ -91,16 +107,7 @@ func compileRules(table []rule) compiledRules {
 			phrases = append(phrases, labelled{phrase, fmt.Sprintf("%s: phrase %q", r.name, phrase)})
 		}
 		for _, family := range r.families {
-			pairs, err := familyPairs(family)
-			if err != nil {
-				panic(fmt.Sprintf("bounce rule %d: %v", i, err))
-			}
-			for _, pair := range pairs {
-				label := fmt.Sprintf("%s: family %q", r.name, pair[0]+" ~ "+pair[1])
-				for _, phrase := range []string{pair[0] + " " + pair[1], pair[0] + " * " + pair[1], pair[1] + " " + pair[0], pair[1] + " * " + pair[0]} {
-					phrases = append(phrases, labelled{phrase, label})
-				}
-			}
+			c.addFamily(i, family, add)
 		}
 		for _, phrase := range r.symptoms {
 			symptoms = append(symptoms, labelled{phrase, fmt.Sprintf("%s: symptom %q", r.name, phrase)})
@@ -115,14 +122,7 @@ func compileRules(table []rule) compiledRules {
 					panic(fmt.Sprintf("bounce rule %d: %v", i, err))
 				}
 				e := add(group.kind, i, phrase.label)
-				p := compiledPhrase{evidence: e, rank: c.evidence[e].rank, segments: segments}
-				first := p.segments[0]
-				key := foldHash(first[0])
-				if len(first) > 1 {
-					key = pairHash(key, foldHash(first[1]))
-				}
-				c.firstWords.add(key)
-				c.byFirstWord[key] = append(c.byFirstWord[key], p)
+				c.index(compiledPhrase{evidence: e, rank: c.evidence[e].rank, segments: segments})
 			}
 		}
 		for _, status := range r.providerStatuses {
@@ -182,11 +182,11 @@ func statusKeys(rule int, status string) []statusKey {
 
 // phraseSegments splits a phrase at its "*" and each part into words, read
 // exactly as replies are read.
-func phraseSegments(phrase string) ([][]string, error) {
-	var segments [][]string
+func phraseSegments(phrase string) ([][]phraseWord, error) {
+	var segments [][]phraseWord
 	words := 0
 	for _, part := range strings.Split(phrase, "*") {
-		var segment []string
+		var segment []phraseWord
 		for from := 0; ; {
 			w := scanWord(part, from)
 			if w.start == w.end {
@@ -196,7 +196,7 @@ func phraseSegments(phrase string) ([][]string, error) {
 				// Replies are read without number-only words: "rfc 5322" would be "rfc".
 				return nil, fmt.Errorf("phrase %q has a number-only word, which replies are read without", phrase)
 			}
-			segment = append(segment, foldWord(part[w.start:w.end]))
+			segment = append(segment, phraseWord{folded: foldWord(part[w.start:w.end]), hash: w.hash})
 			from = w.end
 		}
 		if len(segment) == 0 {
@@ -211,24 +211,94 @@ func phraseSegments(phrase string) ([][]string, error) {
 	return segments, nil
 }
 
+// index files a phrase under its first word, or its first two words.
+func (c *compiledRules) index(p compiledPhrase) {
+	first := p.segments[0]
+	key := first[0].hash
+	if len(first) > 1 {
+		key = pairHash(key, first[1].hash)
+	}
+	c.firstWords.add(key)
+	c.byFirstWord[key] = append(c.byFirstWord[key], p)
+}
+
+// addFamily indexes each alternative of each side of a family by its first
+// word, as a phrase is, with the other side to look for after it.
+func (c *compiledRules) addFamily(rule int, family string, add func(kind, rule int, label string) int) {
+	left, right, err := familySides(family)
+	if err != nil {
+		panic(fmt.Sprintf("bounce rule %d: %v", rule, err))
+	}
+	words := func(alternative string) []phraseWord {
+		segments, err := phraseSegments(alternative)
+		if err != nil || len(segments) != 1 {
+			panic(fmt.Sprintf("bounce rule %d: family %q: alternative %q is not words", rule, family, alternative))
+		}
+		return segments[0]
+	}
+	// Either side may come first: each looks for the other after it.
+	for first, sides := range [2][2][]string{{left, right}, {right, left}} {
+		for _, alternative := range sides[0] {
+			other := &familySide{}
+			for _, b := range sides[1] {
+				pair := alternative + " ~ " + b
+				if first == 1 {
+					pair = b + " ~ " + alternative
+				}
+				w := words(b)
+				other.alternatives = append(other.alternatives, w)
+				h := w[0].hash
+				other.firstWords[h>>6&3] |= 1 << (h & 63)
+				e := add(kindPhrase, rule, fmt.Sprintf("%s: family %q", c.table[rule].name, pair))
+				c.evidence[e].rank++ // after the rule's own phrases, before the next rule's
+				other.evidence = append(other.evidence, e)
+			}
+			w := words(alternative)
+			p := compiledPhrase{evidence: other.evidence[0], rank: c.evidence[other.evidence[0]].rank, segments: [][]phraseWord{w}, other: other}
+			c.index(p)
+		}
+	}
+}
+
+// familySides reads "a|b ~ c|d" into its two sides' alternatives.
+func familySides(family string) (left, right []string, err error) {
+	l, r, ok := strings.Cut(family, "~")
+	if !ok || strings.Contains(r, "~") || strings.Contains(family, "*") {
+		return nil, nil, fmt.Errorf("family %q is not \"a|b ~ c|d\"", family)
+	}
+	for _, side := range [2]*[]string{&left, &right} {
+		text := l
+		if side == &right {
+			text = r
+		}
+		for _, a := range strings.Split(text, "|") {
+			if a = strings.TrimSpace(a); a == "" {
+				return nil, nil, fmt.Errorf("family %q has an empty alternative", family)
+			}
+			*side = append(*side, a)
+		}
+	}
+	return left, right, nil
+}
+
 // familyPairs reads "a|b ~ c|d" into its pairs of alternatives, one of
 // each side.
 func familyPairs(family string) ([][2]string, error) {
-	left, right, ok := strings.Cut(family, "~")
-	if !ok || strings.Contains(right, "~") || strings.Contains(family, "*") {
-		return nil, fmt.Errorf("family %q is not \"a|b ~ c|d\"", family)
-	}
+	left, right, err := familySides(family)
 	var pairs [][2]string
-	for _, a := range strings.Split(left, "|") {
-		for _, b := range strings.Split(right, "|") {
-			a, b := strings.TrimSpace(a), strings.TrimSpace(b)
-			if a == "" || b == "" {
-				return nil, fmt.Errorf("family %q has an empty alternative", family)
-			}
+	for _, a := range left {
+		for _, b := range right {
 			pairs = append(pairs, [2]string{a, b})
 		}
 	}
-	return pairs, nil
+	return pairs, err
+}
+
+// phraseWord is a word of a phrase, folded, and its hash as replies' words
+// are hashed.
+type phraseWord struct {
+	folded string
+	hash   uint64
 }
 
 // pairHash is the key of two words in a row, from their foldHash.

@@ -115,6 +115,18 @@ func foldWord(word string) string {
 
 // equalFolded compares a reply's word with a phrase word already folded.
 func equalFolded(word, folded string) bool {
+	// ASCII bytes fold one for one: compare them in place up to the first
+	// other byte.
+	i := 0
+	for ; i < len(word) && word[i] < utf8.RuneSelf; i++ {
+		if i >= len(folded) || lowerBytes[word[i]] != folded[i] {
+			return false
+		}
+	}
+	if i == len(word) {
+		return i == len(folded)
+	}
+	word, folded = word[i:], folded[i:]
 	f := folder{word: word}
 	for i := 0; i < len(folded); i++ {
 		if c, ok := f.next(); !ok || c != folded[i] {

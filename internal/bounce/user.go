@@ -30,7 +30,7 @@ type userRule struct {
 	label    string
 	reason   string
 	category string
-	segments [][]string
+	segments [][]phraseWord
 	re       *regexp.Regexp
 	class    byte // '4', '5' or 'X'
 	subject  string
@@ -112,12 +112,15 @@ func (u *userRule) matches(text string, leading Reply) bool {
 	case u.code != 0:
 		return leading.Code == u.code
 	case u.segments != nil:
-		for start, end := nextWord(text, 0); start < end; start, end = nextWord(text, end) {
-			if w := wordsFrom(text, start); w.match(0, u.segments) {
+		words := lookahead{text: text}
+		for index := 0; ; index++ {
+			if _, ok := words.word(index); !ok {
+				return false
+			}
+			if w := words.window(index); w.match(0, u.segments) {
 				return true
 			}
 		}
-		return false
 	}
 	for next := 0; next < len(text); {
 		w := scanWord(text, next)
