@@ -4,7 +4,9 @@
 package bounce
 
 import (
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -110,4 +112,24 @@ func BenchmarkCorpus(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(replies)), "ns/reply")
+}
+
+// TestEveryLabelledReplyReadsTheSameShouted: each reply of the corpora gets
+// the same reason written in capitals and with its Latin letters' diacritics
+// removed, as MTAs that strip them send it.
+func TestEveryLabelledReplyReadsTheSameShouted(t *testing.T) {
+	for _, name := range []string{"sisimai-replies.json", "provider-replies.json"} {
+		for _, r := range readCorpus(t, name) {
+			var plain strings.Builder
+			for _, c := range r.Reply {
+				if folded, n := foldRune(c); c >= 0xC0 && c < 0x250 && n > 0 {
+					plain.WriteString(strings.ToUpper(string(folded[:n])))
+				} else {
+					plain.WriteRune(unicode.ToUpper(c))
+				}
+			}
+			shouted := plain.String()
+			assert.Equal(t, Reason(r.Reply, ParseReply(r.Reply)), Reason(shouted, ParseReply(shouted)), "%s", shouted)
+		}
+	}
 }
