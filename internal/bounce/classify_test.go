@@ -59,23 +59,28 @@ func accuracy(t *testing.T, set string, replies []labelledReply) (reason, catego
 // Sisimai sample replies, and the replies quoted from providers'
 // documentation, whose held-out part was not looked at while writing rules.
 func TestAccuracy(t *testing.T) {
-	sisimai := readCorpus(t, "sisimai-replies.json")
-	require.Len(t, sisimai, 110)
-	reason, category := accuracy(t, "sisimai", sisimai)
-	assert.GreaterOrEqual(t, reason, floors["sisimai"].reason, "sisimai reason")
-	assert.GreaterOrEqual(t, category, floors["sisimai"].category, "sisimai category")
+	sets := labelledSets(t)
+	for _, set := range setNames {
+		reason, category := accuracy(t, set, sets[set])
+		assert.GreaterOrEqual(t, reason, floors[set].reason, "%s reason", set)
+		assert.GreaterOrEqual(t, category, floors[set].category, "%s category", set)
+	}
+}
 
-	bySplit := map[string][]labelledReply{}
+// setNames are the labelled sets: Sisimai's samples, and the providers'
+// replies looked at while writing rules and held out.
+var setNames = []string{"sisimai", "tuning", "held-out"}
+
+func labelledSets(t *testing.T) map[string][]labelledReply {
+	t.Helper()
+	sets := map[string][]labelledReply{"sisimai": readCorpus(t, "sisimai-replies.json")}
+	require.Len(t, sets["sisimai"], 110)
 	for _, r := range readCorpus(t, "provider-replies.json") {
 		require.Contains(t, []string{"tuning", "held-out"}, r.Split)
 		require.NotEmpty(t, r.Source)
-		bySplit[r.Split] = append(bySplit[r.Split], r)
+		sets[r.Split] = append(sets[r.Split], r)
 	}
-	for _, split := range []string{"tuning", "held-out"} {
-		reason, category := accuracy(t, "providers "+split, bySplit[split])
-		assert.GreaterOrEqual(t, reason, floors[split].reason, "%s reason", split)
-		assert.GreaterOrEqual(t, category, floors[split].category, "%s category", split)
-	}
+	return sets
 }
 
 // floors are the measured accuracies less at most two points.
@@ -222,11 +227,8 @@ func reputationScore(replies []labelledReply) (precision, recall float64, predic
 // missed page) are measured on their own on each set, and fail below floors
 // pinned within two points of what was measured.
 func TestReputationPrecisionAndRecall(t *testing.T) {
-	sets := map[string][]labelledReply{"sisimai": readCorpus(t, "sisimai-replies.json")}
-	for _, r := range readCorpus(t, "provider-replies.json") {
-		sets[r.Split] = append(sets[r.Split], r)
-	}
-	for _, set := range []string{"sisimai", "tuning", "held-out"} {
+	sets := labelledSets(t)
+	for _, set := range setNames {
 		precision, recall, predicted, actual := reputationScore(sets[set])
 		t.Logf("%s: reputation precision %.1f %% (%d said), recall %.1f %% (%d labelled)", set, 100*precision, predicted, 100*recall, actual)
 		assert.GreaterOrEqual(t, precision, reputationFloors[set].precision, "%s reputation precision", set)
