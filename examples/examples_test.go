@@ -137,9 +137,6 @@ func TestProductionRunsAsANormalUser(t *testing.T) {
 	assert.True(t, info.IsDir())
 }
 
-// TestBounceRateCountersMatchWhatWasSent posts N bounces and M deliveries to
-// examples/bounce-rate.yaml, all stamped with the same second, and reads
-// exactly those counts from its Prometheus endpoint.
 // TestLocalQuickStart is the README's quick start on examples/local.yaml:
 // the documented bounce is counted within a few seconds, the Collector's
 // own metrics are served, and a refused webhook is logged with its status
@@ -189,6 +186,9 @@ func TestLocalQuickStart(t *testing.T) {
 	assert.NotContains(t, col.output.String(), "not-the-key", "a key never reaches the log")
 }
 
+// TestBounceRateCountersMatchWhatWasSent posts N bounces and M deliveries to
+// examples/bounce-rate.yaml, all stamped with the same second, and reads
+// exactly those counts from its Prometheus endpoint.
 func TestBounceRateCountersMatchWhatWasSent(t *testing.T) {
 	metricsAddr := freeAddr(t)
 	col := startCollector(t, "bounce-rate.yaml", map[string]string{"PROMETHEUS_ENDPOINT": metricsAddr, "OPPTIMA_METRICS_INTERVAL": "1s"})

@@ -32,7 +32,7 @@ var (
 
 // webhookReceiver is one configured opptima receiver: one HTTP server,
 // whether it sits in a logs pipeline, a metrics pipeline or both. Requests
-// are served by webhookHandler; the counters are emitted by run.
+// are served by webhookHandler; the counters are emitted by emitEvery.
 type webhookReceiver struct {
 	cfg       *Config
 	settings  receiver.Settings

@@ -80,7 +80,7 @@ func readRecipient(b *eventBuilder, s *scanner, _ []byte) {
 // emails) as compact JSON, since backends index one string best.
 func readResponse(b *eventBuilder, s *scanner, _ []byte) {
 	if s.next() == '"' {
-		b.response = s.str(s.stringBytes())
+		b.response = string(s.stringBytes())
 		b.responseText = b.response
 		b.attrs.PutStr(attrResponse, b.response)
 		return

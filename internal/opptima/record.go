@@ -87,7 +87,7 @@ func eventUID(s *scanner, raw []byte) string {
 	sum := sha256.Sum256(raw)
 	var text [32]byte
 	hex.Encode(text[:], sum[:16])
-	return s.str(text[:])
+	return string(text[:])
 }
 
 // eventBuilder accumulates one event while its fields are read: attributes

@@ -15,18 +15,14 @@ import (
 // chosen over encoding/json and json-iterator.
 //
 // It accepts exactly RFC 8259 JSON; the first error stops it and is kept in
-// err, after which every read returns zero values.
+// err, after which every read returns zero values. What it hands out
+// aliases the body; a value kept in a record is copied (string(b)): the
+// logs must not alias the body, which the HTTP server reuses.
 type scanner struct {
 	data  []byte
 	pos   int
 	depth int
 	err   error
-}
-
-// str copies raw, a part of the body just read, into a string: the logs
-// must not alias the body, which the HTTP server reuses.
-func (s *scanner) str(raw []byte) string {
-	return string(raw)
 }
 
 // maxDepth bounds nesting, so a hostile body cannot exhaust the stack.

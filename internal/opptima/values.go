@@ -18,13 +18,13 @@ import (
 func readValue(s *scanner, dst pcommon.Value) {
 	switch s.next() {
 	case '"':
-		dst.SetStr(s.str(s.stringBytes()))
+		dst.SetStr(string(s.stringBytes()))
 	case '{':
 		m := dst.SetEmptyMap()
 		var names keyNames
 		members := 0
 		for name, ok := s.member(true); ok && s.admitMember(&members); name, ok = s.member(false) {
-			readValue(s, names.put(m, s.str(name), nil))
+			readValue(s, names.put(m, string(name), nil))
 		}
 	case '[':
 		slice := dst.SetEmptySlice()
@@ -69,7 +69,7 @@ func setNumber(dst pcommon.Value, text []byte, isInt bool) {
 func readText(s *scanner) (text string, ok bool) {
 	switch c := s.next(); c {
 	case '"':
-		return s.str(s.stringBytes()), true
+		return string(s.stringBytes()), true
 	case 'n':
 		s.literal("null")
 		return "", false
@@ -77,7 +77,7 @@ func readText(s *scanner) (text string, ok bool) {
 		return compactJSON(readRaw(s)), true
 	default:
 		number, _ := s.number()
-		return s.str(number), true
+		return string(number), true
 	}
 }
 
