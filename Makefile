@@ -170,11 +170,13 @@ unit-test: $(KUSTOMIZE)
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./internal/... ./receiver/...
 	$(MAKE) fuzz FUZZTIME=20000x
 
+## e2e-test: the end-to-end tests (e2e/, build tag e2e) against the built Collector, its image and real backends, Prometheus, Alertmanager and HAProxy
 e2e-test: $(OTELCOL) $(VLOGS) $(VMALERT) promtool container-tools image
+	$(GO) vet -tags e2e ./e2e/...
 	OPPTIMA_E2E=1 OTELCOL_BIN=$(OTELCOL) VICTORIA_LOGS_BIN=$(VLOGS) VMALERT_BIN=$(VMALERT) PROMETHEUS_BIN=$$(command -v prometheus) \
 	  ALERTMANAGER_BIN=$$(command -v prometheus-alertmanager) AMTOOL_BIN=$$(command -v amtool) PROMTOOL_BIN=$$(command -v promtool) \
 	  PODMAN_BIN=$$(command -v podman) HAPROXY_BIN=$$(command -v haproxy) IMAGE=$(IMAGE) \
-	  $(GO) test -count=1 -timeout 20m ./examples/...
+	  $(GO) test -tags e2e -count=1 -timeout 20m ./e2e/...
 
 rules-test: promtool
 	promtool check rules examples/alerts/bounce-rate.rules.yml examples/alerts/collector.rules.yml

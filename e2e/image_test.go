@@ -1,7 +1,9 @@
 // Copyright The opptimareceiver Authors
 // SPDX-License-Identifier: Apache-2.0
 
-package examples
+//go:build e2e
+
+package e2e
 
 import (
 	"encoding/json"

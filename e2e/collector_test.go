@@ -1,9 +1,9 @@
 // Copyright The opptimareceiver Authors
 // SPDX-License-Identifier: Apache-2.0
 
-// End-to-end tests: they drive the built otelcol-opptima (make build) with
-// the files in this folder and check what comes out of its exporters.
-package examples
+//go:build e2e
+
+package e2e
 
 import (
 	"bytes"
