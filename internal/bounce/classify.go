@@ -155,7 +155,7 @@ const (
 
 type word struct {
 	start, end int
-	hash       uint64 // foldHash of the word
+	hash       uint64 // FNV-1a over the word's folded bytes (fold.go)
 	numeric    bool
 }
 
@@ -264,12 +264,6 @@ func (w *window) matchFamily(alternative []phraseWord, other *familySide) (int, 
 		}
 	}
 	return 0, false
-}
-
-// foldHash is the hash of a word as scanWord computes it: FNV-1a over its
-// folded bytes.
-func foldHash(word string) uint64 {
-	return scanWord(word, 0).hash
 }
 
 const (

@@ -242,3 +242,16 @@ var reputationFloors = map[string]struct{ precision, recall float64 }{
 	"tuning":   {0.98, 0.98},
 	"held-out": {0.98, 0.938},
 }
+
+// familyPairs reads "a|b ~ c|d" into its pairs of alternatives, one of
+// each side.
+func familyPairs(family string) ([][2]string, error) {
+	left, right, err := familySides(family)
+	var pairs [][2]string
+	for _, a := range left {
+		for _, b := range right {
+			pairs = append(pairs, [2]string{a, b})
+		}
+	}
+	return pairs, err
+}

@@ -281,19 +281,6 @@ func familySides(family string) (left, right []string, err error) {
 	return left, right, nil
 }
 
-// familyPairs reads "a|b ~ c|d" into its pairs of alternatives, one of
-// each side.
-func familyPairs(family string) ([][2]string, error) {
-	left, right, err := familySides(family)
-	var pairs [][2]string
-	for _, a := range left {
-		for _, b := range right {
-			pairs = append(pairs, [2]string{a, b})
-		}
-	}
-	return pairs, err
-}
-
 // phraseWord is a word of a phrase, folded, and its hash as replies' words
 // are hashed.
 type phraseWord struct {
@@ -301,7 +288,7 @@ type phraseWord struct {
 	hash   uint64
 }
 
-// pairHash is the key of two words in a row, from their foldHash.
+// pairHash is the key of two words in a row, from their hashes.
 func pairHash(first, second uint64) uint64 {
 	return (first*31 ^ second) * 1099511628211
 }

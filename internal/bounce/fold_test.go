@@ -133,3 +133,9 @@ func TestEveryLabelledReplyReadsTheSameShouted(t *testing.T) {
 		}
 	}
 }
+
+// foldHash is the hash of a word as scanWord computes it: FNV-1a over its
+// folded bytes.
+func foldHash(word string) uint64 {
+	return scanWord(word, 0).hash
+}

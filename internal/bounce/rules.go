@@ -31,8 +31,9 @@ package bounce
 // A family holds the many wordings of one cause: "mailbox|inbox ~
 // full|lleno" is a word (or words) of the left side and one of the right
 // within three words of each other, in either order ("mailbox is full",
-// "buzón lleno", "full mailbox"). It ranks as a phrase, and
-// opptima.bounce.rule names the two words that matched.
+// "buzón lleno", "full mailbox"). It ranks after its rule's own phrases and
+// before the next rule's, and opptima.bounce.rule names the two words that
+// matched.
 type rule struct {
 	name             string // what opptima.bounce.rule says, with the evidence
 	reason           string
