@@ -203,7 +203,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME) ./receiver
 	$(GO) test -run '^$$' -fuzz '^FuzzHTTPHandler$$' -fuzztime $(FUZZTIME) ./receiver
 
-## generate: regenerate receiver/internal/metadata and the generated tests from metadata.yaml
+## generate: regenerate receiver/internal/metadata and the generated tests from metadata.yaml, then what derives from it and the schema: the counter's recording (receiver/generated_counter_points.go) and the counter table of docs/counters.md
 # mdatagen names the test files' package after the folder (receiver); the
 # package is opptimareceiver, as contrib names its receivers. mdatagen
 # v0.159.0's metrics test passes an enum constant where the option for a
@@ -214,6 +214,7 @@ generate:
 	cd receiver && $(GO) tool mdatagen metadata.yaml
 	sed -i 's/^package receiver$$/package opptimareceiver/' receiver/generated_*_test.go
 	sed -i -E 's/(With[A-Za-z]+MetricAttribute\()(Attribute[A-Za-z]+)\)/\1\2.String())/g' receiver/internal/metadata/generated_metrics_test.go
+	$(GO) run ./receiver/internal/generate
 
 clean:
 	rm -rf $(BUILD)

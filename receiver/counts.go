@@ -45,35 +45,25 @@ const counterFormat = "opptima_counters"
 
 // countsAsMetrics records every point on opptima.events through the builder
 // mdatagen generates from metadata.yaml (name, unit, temporality, scope,
-// start time, attribute names and enums). The attributes metadata.yaml
-// declares required are the builder's arguments; the conditionally
-// required ones are options, set only when the point has them.
+// start time, attribute names and enums), with recordCounterPoint, which
+// make generate writes from metadata.yaml too.
 func (r *webhookReceiver) countsAsMetrics(points []counters.Point, now time.Time) pmetric.Metrics {
 	ts := pcommon.NewTimestampFromTime(now)
 	for _, p := range points {
-		var options []metadata.MetricAttributeOption
-		for _, c := range conditionalAttributes {
-			if value := p.Get(c.name); value != "" {
-				options = append(options, c.option(value))
-			}
-		}
-		r.metrics.RecordOpptimaEventsDataPoint(ts, int64(p.Count), p.Get(opptima.AttrToDomain),
-			metadata.MapAttributeOpptimaEvent[p.Get(opptima.AttrEvent)], metadata.MapAttributeOpptimaType[p.Get(opptima.AttrType)],
-			options...)
+		recordCounterPoint(r.metrics, ts, p)
 	}
 	resource := pcommon.NewResource()
 	resource.Attributes().PutStr("service.name", opptima.ServiceName)
 	return r.metrics.Emit(metadata.WithResource(resource))
 }
 
-// conditionalAttributes are the counter's conditionally required
-// attributes (metadata.yaml) and their generated options.
-var conditionalAttributes = []struct {
-	name   string
-	option func(string) metadata.MetricAttributeOption
-}{
-	{opptima.AttrAccount, metadata.WithOpptimaAccountMetricAttribute},
-	{opptima.AttrBounceType, metadata.WithOpptimaBounceTypeMetricAttribute},
-	{opptima.AttrBounceReason, metadata.WithOpptimaBounceReasonMetricAttribute},
-	{opptima.AttrBounceCategory, metadata.WithOpptimaBounceCategoryMetricAttribute},
+// counterLists are the configured lists the counter's attributes take
+// their values from, by the names the schema's rows give them
+// (opptima.Counted.Configured).
+func counterLists(cfg *Config) counters.Lists {
+	accounts := make([]string, 0, len(cfg.Accounts))
+	for _, a := range cfg.Accounts {
+		accounts = append(accounts, a.Name)
+	}
+	return counters.Lists{"metrics.domains": cfg.Metrics.Domains, "accounts": accounts}
 }

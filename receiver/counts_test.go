@@ -15,7 +15,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
-	"github.com/opptimaotel/opptimareceiver/internal/bounce"
 	"github.com/opptimaotel/opptimareceiver/internal/counters"
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
 	"github.com/opptimaotel/opptimareceiver/receiver/internal/metadata"
@@ -67,21 +66,24 @@ func TestCounterPointsCarryTheSchemaDimensions(t *testing.T) {
 	assert.Equal(t, int64(5), points.At(1).IntValue())
 }
 
-// TestMetadataEnumsAreTheCountedValues: the enums metadata.yaml declares
-// are exactly the values the counter can carry, so a value the code adds
-// (a reason, a documented kind) and metadata.yaml lacks fails here instead
-// of reaching users as an empty label.
-func TestMetadataEnumsAreTheCountedValues(t *testing.T) {
-	assert.ElementsMatch(t, opptima.CountedKinds(), slices.Collect(maps.Keys(metadata.MapAttributeOpptimaEvent)))
-	assert.ElementsMatch(t, opptima.CountedGroups(), slices.Collect(maps.Keys(metadata.MapAttributeOpptimaType)))
-	assert.ElementsMatch(t, bounce.Types(), slices.Collect(maps.Keys(metadata.MapAttributeOpptimaBounceType)))
-	assert.ElementsMatch(t, bounce.Reasons(), slices.Collect(maps.Keys(metadata.MapAttributeOpptimaBounceReason)))
-	assert.ElementsMatch(t, bounce.Categories(), slices.Collect(maps.Keys(metadata.MapAttributeOpptimaBounceCategory)))
+// TestEveryConfiguredListIsGiven: the counter gets every list a counted
+// row takes its values from.
+func TestEveryConfiguredListIsGiven(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.Accounts = []AccountConfig{{Name: "tienda"}}
+	lists := counterLists(cfg)
+	for _, d := range opptima.CounterDimensions() {
+		if d.Configured != "" {
+			assert.Contains(t, lists, d.Configured, d.Name)
+		}
+	}
+	assert.Equal(t, []string{"tienda"}, lists["accounts"])
+	assert.Equal(t, counters.DefaultDomains, lists["metrics.domains"])
 }
 
 // series is a counters.Series with the given values, by dimension name.
 func series(values map[string]string) counters.Series {
-	var s counters.Series
+	s := make(counters.Series, len(opptima.CounterDimensions()))
 	for i, d := range opptima.CounterDimensions() {
 		s[i] = values[d.Name]
 	}

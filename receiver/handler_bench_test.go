@@ -62,7 +62,7 @@ func benchHandler(b *testing.B, counting bool) func() {
 	}
 	var counter *counters.Counter
 	if counting {
-		counter = counters.New(cfg.Metrics.Domains)
+		counter = counters.New(counterLists(cfg))
 	}
 	handler := newWebhookHandler(cfg, consumertest.NewNop(), counter, rcv.obsreport, rcv.telemetry, rcv.converter, rcv.warnings)
 	return func() {

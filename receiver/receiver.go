@@ -114,7 +114,7 @@ func (r *webhookReceiver) Shutdown(ctx context.Context) error {
 // make "{" or a space in the path panic at start.
 func (r *webhookReceiver) start(ctx context.Context, host component.Host) error {
 	if r.nextMetrics != nil {
-		r.counter = counters.New(r.cfg.Metrics.Domains)
+		r.counter = counters.New(counterLists(r.cfg))
 		r.metrics = metadata.NewMetricsBuilder(metadata.MetricsBuilderConfig{Metrics: r.cfg.Metrics.MetricsConfig}, r.settings,
 			metadata.WithStartTime(pcommon.NewTimestampFromTime(time.Now())))
 	}

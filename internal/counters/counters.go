@@ -7,7 +7,6 @@
 package counters
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -18,33 +17,32 @@ import (
 	"github.com/opptimaotel/opptimareceiver/internal/opptima"
 )
 
-// MaxDimensions bounds the counter's dimensions: a Series is an array, so
-// that it keys a map without building a string for every record.
-const MaxDimensions = 8
-
-// dimensions are the schema's counter dimensions: a Series holds their
-// values in this order.
+// dimensions are the schema's counter dimensions (its rows with a
+// Counted): a Series holds their values in this order.
 var (
 	dimensions     = opptima.CounterDimensions()
 	dimensionIndex = map[string]int{}
 )
 
 func init() {
-	if len(dimensions) > MaxDimensions {
-		panic(fmt.Sprintf("the schema has %d counter dimensions: raise counters.MaxDimensions", len(dimensions)))
-	}
 	for i, d := range dimensions {
 		dimensionIndex[d.Name] = i
 	}
 }
 
+// Lists are the configured lists that counted attributes take their values
+// from, by the name their schema row gives (Counted.Configured):
+// "metrics.domains", "accounts".
+type Lists map[string][]string
+
 // Counter counts acknowledged events per series. It is safe for concurrent
 // use; counts only grow, from the receiver's start.
 type Counter struct {
-	domains map[string]string // each named domain, to itself
+	dims  []dimension
+	event int // the opptima.event dimension, which Counted.Only refers to; -1 without one
 
 	mu     sync.Mutex
-	counts map[Series]*seriesCount
+	counts map[string]*seriesCount // by series key (dimension.put)
 }
 
 // seriesCount is a series' running total, and whether it was emitted yet.
@@ -53,28 +51,107 @@ type seriesCount struct {
 	emitted bool
 }
 
-// Series is one combination of bounded values, one per counter dimension
-// (opptima.CounterDimensions, in that order); "" where a record has none,
-// as a delivery has no bounce reason.
-type Series [MaxDimensions]string
-
-// Get is the series' value of a dimension, "" when it has none.
-func (s Series) Get(name string) string {
-	if i, ok := dimensionIndex[name]; ok {
-		return s[i]
-	}
-	return ""
+// dimension is a counted attribute's closed set, numbered: a record's
+// value becomes its number, and a series' key is the numbers of its
+// values, so that counting a record builds no string.
+type dimension struct {
+	opptima.Dimension
+	values []string // each number's value as counted; 0 is absent ("")
+	// exact finds a value as records carry it or as counted; named are
+	// the same pairs, for values in another case or spacing.
+	exact  map[string]uint32
+	named  []namedValue
+	other  uint32 // what a value outside the set counts as: Other, else absent
+	absent uint32 // what a record without the value counts as: Other when Required
+	only   uint32 // the opptima.event number this dimension is counted on (Only); 0 on every event
+	width  int    // bytes of its number in a series key
 }
 
-// New returns a Counter that names the given recipient domains (any case)
-// and counts every other domain as opptima.Other.
-func New(domains []string) *Counter {
-	c := &Counter{domains: map[string]string{}, counts: map[Series]*seriesCount{}}
-	for _, d := range domains {
-		d = strings.ToLower(strings.TrimSpace(d))
-		c.domains[d] = d
+type namedValue struct {
+	name   string
+	number uint32
+}
+
+// New returns a Counter whose configured dimensions take their values from
+// lists (any case; a list the schema names and lists lacks is empty).
+func New(lists Lists) *Counter {
+	c := &Counter{event: -1, counts: map[string]*seriesCount{}}
+	for i, d := range dimensions {
+		dim := dimension{Dimension: d, values: []string{""}, exact: map[string]uint32{}}
+		add := func(as string) {
+			segment := opptima.Segment(as)
+			number, ok := dim.exact[segment]
+			if !ok {
+				number = uint32(len(dim.values))
+				dim.values = append(dim.values, segment)
+			}
+			for _, name := range []string{strings.TrimSpace(as), segment} {
+				dim.exact[name] = number
+				dim.named = append(dim.named, namedValue{name, number})
+			}
+		}
+		for _, v := range d.Values {
+			add(v)
+		}
+		for _, v := range lists[d.Configured] {
+			add(v)
+		}
+		if d.Other {
+			add(opptima.Other)
+			dim.other = dim.exact[opptima.Other]
+		}
+		if d.Required {
+			dim.absent = dim.other
+		}
+		for n := len(dim.values); n > 0; n >>= 8 {
+			dim.width++
+		}
+		if d.Name == opptima.AttrEvent {
+			c.event = i
+		}
+		c.dims = append(c.dims, dim)
+	}
+	for i, d := range c.dims {
+		if d.Only != "" && c.event >= 0 {
+			c.dims[i].only = c.dims[c.event].exact[opptima.Segment(d.Only)]
+		}
 	}
 	return c
+}
+
+// number is a value's number in the dimension's set; it compares without
+// allocating: this runs for every record counted.
+func (d *dimension) number(value string, present bool) uint32 {
+	if !present {
+		return d.absent
+	}
+	if n, ok := d.exact[value]; ok {
+		return n
+	}
+	value = strings.TrimSpace(value)
+	for _, v := range d.named {
+		if strings.EqualFold(value, v.name) {
+			return v.number
+		}
+	}
+	return d.other
+}
+
+// put writes a number into a series key, little-endian in d.width bytes.
+func (d *dimension) put(key []byte, n uint32) []byte {
+	for range d.width {
+		key = append(key, byte(n))
+		n >>= 8
+	}
+	return key
+}
+
+func (d *dimension) get(key []byte) (uint32, []byte) {
+	var n uint32
+	for i := range d.width {
+		n |= uint32(key[i]) << (8 * i)
+	}
+	return n, key[d.width:]
 }
 
 // Tally is what one request adds to the counts: the series of its events,
@@ -82,67 +159,78 @@ func New(domains []string) *Counter {
 // request is acknowledged, so the counts are the records, never a parallel
 // account of them.
 type Tally struct {
-	series []Series
+	keys  []byte // the series keys, one after the other
+	width int    // bytes of one key
 }
 
 // Tally reads every record's series: each dimension's value from the
-// record, or its resource, bounded as the schema says
-// (opptima.Counting). It must be called before the logs are consumed: they
+// record, or its resource, bounded as its schema row says
+// (opptima.Counted). It must be called before the logs are consumed: they
 // belong to the pipeline after that.
 func (c *Counter) Tally(logs plog.Logs) Tally {
-	t := Tally{series: make([]Series, 0, logs.LogRecordCount())}
+	width := 0
+	for _, d := range c.dims {
+		width += d.width
+	}
+	t := Tally{keys: make([]byte, 0, width*logs.LogRecordCount()), width: width}
+	numbers := make([]uint32, len(c.dims))
 	for _, rl := range logs.ResourceLogs().All() {
 		resource := rl.Resource().Attributes()
 		for _, sl := range rl.ScopeLogs().All() {
 			for _, rec := range sl.LogRecords().All() {
-				var s Series
-				for i, d := range dimensions {
+				for i := range c.dims {
+					d := &c.dims[i]
 					from := rec.Attributes()
 					if d.OnResource {
 						from = resource
 					}
-					s[i] = c.bound(d.Count, text(from, d.Name))
+					value, present := text(from, d.Name)
+					numbers[i] = d.number(value, present)
 				}
-				t.series = append(t.series, s)
+				for i := range c.dims {
+					d := &c.dims[i]
+					if d.only != 0 && numbers[c.event] != d.only {
+						numbers[i] = 0 // counted on one kind of event only
+					}
+					t.keys = d.put(t.keys, numbers[i])
+				}
 			}
 		}
 	}
 	return t
 }
 
-// bound keeps a value to the dimension's bounded set.
-func (c *Counter) bound(how opptima.Counting, value string) string {
-	switch how {
-	case opptima.CountKind:
-		return opptima.CountedKind(value)
-	case opptima.CountGroup:
-		return opptima.CountedGroup(value)
-	case opptima.CountDomain:
-		if d, ok := c.domains[value]; ok {
-			return d
-		}
-		return opptima.Other
-	}
-	return value
-}
-
 // Commit counts a tally: its request was answered 200.
 func (c *Counter) Commit(t Tally) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, s := range t.series {
-		if sc, ok := c.counts[s]; ok {
+	for key := range slices.Chunk(t.keys, max(t.width, 1)) {
+		if sc, ok := c.counts[string(key)]; ok {
 			sc.n++
 		} else {
-			c.counts[s] = &seriesCount{n: 1}
+			c.counts[string(key)] = &seriesCount{n: 1}
 		}
 	}
 }
 
-// text is a string attribute's value, "" when it is absent or not text.
-func text(attrs pcommon.Map, name string) string {
+// text is a string attribute's value; absent when it is not there or not
+// text.
+func text(attrs pcommon.Map, name string) (string, bool) {
 	if v, ok := attrs.Get(name); ok && v.Type() == pcommon.ValueTypeStr {
-		return v.Str()
+		return v.Str(), true
+	}
+	return "", false
+}
+
+// Series is one combination of bounded values, one per counter dimension
+// (opptima.CounterDimensions, in that order); "" where a record has none,
+// as a delivery has no bounce reason.
+type Series []string
+
+// Get is the series' value of a dimension, "" when it has none.
+func (s Series) Get(name string) string {
+	if i, ok := dimensionIndex[name]; ok && i < len(s) {
+		return s[i]
 	}
 	return ""
 }
@@ -165,15 +253,27 @@ type Point struct {
 func (c *Counter) Points(final bool) []Point {
 	c.mu.Lock()
 	points := make([]Point, 0, len(c.counts))
-	for s, sc := range c.counts {
+	for key, sc := range c.counts {
 		n := sc.n
 		if !sc.emitted && !final {
 			n = 0
 		}
 		sc.emitted = true
-		points = append(points, Point{s, n})
+		points = append(points, Point{c.series(key), n})
 	}
 	c.mu.Unlock()
-	slices.SortFunc(points, func(a, b Point) int { return slices.Compare(a.Series[:], b.Series[:]) })
+	slices.SortFunc(points, func(a, b Point) int { return slices.Compare(a.Series, b.Series) })
 	return points
+}
+
+// series reads a series key back into values.
+func (c *Counter) series(key string) Series {
+	s := make(Series, len(c.dims))
+	rest := []byte(key)
+	for i := range c.dims {
+		var n uint32
+		n, rest = c.dims[i].get(rest)
+		s[i] = c.dims[i].values[n]
+	}
+	return s
 }

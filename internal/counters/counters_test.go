@@ -6,6 +6,8 @@ package counters
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -53,31 +55,35 @@ func add(c *Counter, account string, events []event) {
 	c.Commit(c.Tally(logs))
 }
 
-// keyOrder is the order of the dimensions in the keys the tests write.
-var keyOrder = []string{opptima.AttrAccount, opptima.AttrEvent, opptima.AttrType, opptima.AttrBounceType,
-	opptima.AttrBounceReason, opptima.AttrBounceCategory, opptima.AttrToDomain}
-
-// key writes a series as "name=value," for each dimension it has.
+// key writes a series as "name=value," for each dimension it has, in the
+// schema's order.
 func key(s Series) string {
 	out := ""
-	for _, name := range keyOrder {
-		if value := s.Get(name); value != "" {
-			out += name + "=" + value + ","
+	for _, d := range opptima.CounterDimensions() {
+		if value := s.Get(d.Name); value != "" {
+			out += d.Name + "=" + value + ","
 		}
 	}
 	return out
 }
 
-// TestSeriesHoldEverySchemaDimension: the keys above name every dimension
-// of the schema, and a series has room for each.
-func TestSeriesHoldEverySchemaDimension(t *testing.T) {
-	var names []string
-	for _, d := range opptima.CounterDimensions() {
-		names = append(names, d.Name)
+// want is the key of the series with these values; a dimension not given
+// has the value of a record without it: Other where its row is Required,
+// else none. So a dimension added to the schema changes no expectation
+// here unless a test is about it.
+func want(values map[string]string) string {
+	s := make(Series, len(opptima.CounterDimensions()))
+	for i, d := range opptima.CounterDimensions() {
+		s[i] = values[d.Name]
+		if _, given := values[d.Name]; !given && d.Required && (d.Only == "" || values[opptima.AttrEvent] == d.Only) {
+			s[i] = opptima.Other
+		}
 	}
-	assert.ElementsMatch(t, names, keyOrder)
-	assert.LessOrEqual(t, len(names), MaxDimensions)
+	return key(s)
 }
+
+// domains is a Counter's configured domains.
+func domains(names ...string) Lists { return Lists{"metrics.domains": names} }
 
 // points returns each point's count by its key.
 func points(t *testing.T, ps []Point) map[string]int64 {
@@ -92,7 +98,7 @@ func points(t *testing.T, ps []Point) map[string]int64 {
 }
 
 func TestCountsBySeries(t *testing.T) {
-	c := New([]string{"Gmail.com ", "hotmail.com"})
+	c := New(domains("Gmail.com ", "hotmail.com"))
 	add(c, "", []event{
 		bounceTo("gmail.com", "blocked", "reputation"),
 		bounceTo("gmail.com", "blocked", "reputation"),
@@ -101,11 +107,15 @@ func TestCountsBySeries(t *testing.T) {
 		{Event: " Delivered", Type: "email MARKETING", Domain: "hotmail.com"},
 		{Event: "opened", Type: "Transactional", Domain: ""},
 	})
+	bounce := func(reason, category, domain string) string {
+		return want(map[string]string{opptima.AttrEvent: "bounce", opptima.AttrType: "smtp", opptima.AttrBounceType: "hard",
+			opptima.AttrBounceReason: reason, opptima.AttrBounceCategory: category, opptima.AttrToDomain: domain})
+	}
 	assert.Equal(t, map[string]int64{
-		"opptima.event=bounce,opptima.type=smtp,opptima.bounce.type=hard,opptima.bounce.reason=blocked,opptima.bounce.category=reputation,email.to.domain=gmail.com,":       2,
-		"opptima.event=bounce,opptima.type=smtp,opptima.bounce.type=hard,opptima.bounce.reason=user_unknown,opptima.bounce.category=invalid_address,email.to.domain=other,": 1,
-		"opptima.event=delivered,opptima.type=email_marketing,email.to.domain=hotmail.com,":                                                                                 2,
-		"opptima.event=other,opptima.type=other,email.to.domain=other,":                                                                                                     1,
+		bounce("blocked", "reputation", "gmail.com"):       2,
+		bounce("user_unknown", "invalid_address", "other"): 1,
+		want(map[string]string{opptima.AttrEvent: "delivered", opptima.AttrType: "email_marketing", opptima.AttrToDomain: "hotmail.com"}): 2,
+		want(map[string]string{opptima.AttrEvent: "other", opptima.AttrType: "other", opptima.AttrToDomain: "other"}):                     1,
 	}, points(t, c.Points(true)))
 }
 
@@ -116,19 +126,19 @@ func TestCountsAreCumulative(t *testing.T) {
 	second := points(t, c.Points(false))
 	add(c, "", []event{{Event: "sent", Type: "SMTP"}, {Event: "sent", Type: "SMTP"}})
 	third := points(t, c.Points(false))
-	key := "opptima.event=sent,opptima.type=smtp,email.to.domain=other,"
+	key := want(map[string]string{opptima.AttrEvent: "sent", opptima.AttrType: "smtp"})
 	assert.Equal(t, map[string]int64{key: 0}, first, "a new series is emitted at 0 first")
 	assert.Equal(t, int64(1), second[key])
 	assert.Equal(t, int64(3), third[key], "each emission carries the running total")
 
 	add(c, "", []event{{Event: "click", Type: "SMTP"}})
 	final := points(t, c.Points(true))
-	assert.Equal(t, int64(1), final["opptima.event=click,opptima.type=smtp,email.to.domain=other,"], "the final emission carries every count")
+	assert.Equal(t, int64(1), final[want(map[string]string{opptima.AttrEvent: "click", opptima.AttrType: "smtp"})], "the final emission carries every count")
 }
 
 // TestConcurrentAddsAreExact: 64 goroutines adding at once lose nothing.
 func TestConcurrentAddsAreExact(t *testing.T) {
-	c := New(DefaultDomains)
+	c := New(domains(DefaultDomains...))
 	var wg sync.WaitGroup
 	for g := range 64 {
 		wg.Go(func() {
@@ -145,43 +155,101 @@ func TestConcurrentAddsAreExact(t *testing.T) {
 	assert.Equal(t, int64(64*1000), total)
 }
 
-// TestCardinalityIsBounded posts 100,000 events of random kinds, groups
-// and domains: the series never exceed what the configuration allows,
-// (3 documented kinds besides bounce + other) × (2 groups + other) for
-// other events and 3 groups × 3 bounce types × 32 reasons for bounces (a
-// reason has one category), per named domain and other.
+// TestCardinalityIsBounded posts 100,000 records whose every counted
+// attribute is random: absent, a value of its set in any case, or any
+// other text. The series never exceed SeriesBound for the lists given,
+// whatever the schema's dimensions are. A set the converter closes (no
+// Other) gets only its values, and a dimension decided by another
+// follows it, as the converter writes them.
 func TestCardinalityIsBounded(t *testing.T) {
-	domains := []string{"gmail.com", "hotmail.com", "une.net.co"}
-	c := New(domains)
+	lists := Lists{"metrics.domains": {"gmail.com", "hotmail.com", "une.net.co"}, "accounts": {"tienda", "banco"}}
+	c := New(lists)
 	rng := rand.New(rand.NewPCG(1, 2))
-	types := []string{"hard", "soft", "unknown"}
-	categories := []string{"invalid_address", "mailbox_unavailable", "reputation", "content", "frequency_or_volume", "technical", "unclassified"}
-	for range 100_000 {
-		o := event{
-			Event:  fmt.Sprintf("kind-%d", rng.IntN(1_000_000)),
-			Type:   fmt.Sprintf("group-%d", rng.IntN(1_000_000)),
-			Domain: fmt.Sprintf("d%d.example", rng.IntN(1_000_000)),
+	dims := opptima.CounterDimensions()
+	valueOf := func(d opptima.Dimension) (string, bool) {
+		known := append(slices.Clone(d.Values), lists[d.Configured]...)
+		if closedByTheConverter(d) {
+			return known[rng.IntN(len(known))], true
 		}
-		switch rng.IntN(4) {
-		case 0:
-			o.Event, o.Bounce, o.BounceType = "bounce", true, types[rng.IntN(3)]
-			reason := rng.IntN(32)
-			o.BounceReason, o.BounceCategory = fmt.Sprintf("reason-%d", reason), categories[reason%7]
-		case 1:
-			o.Event, o.Type, o.Domain = "delivered", "SMTP", domains[rng.IntN(len(domains))]
+		switch n := rng.IntN(4); {
+		case n == 0:
+			return "", false
+		case n == 1 && len(known) > 0:
+			v := known[rng.IntN(len(known))]
+			if rng.IntN(2) == 0 {
+				v = " " + strings.ToUpper(v)
+			}
+			return v, true
 		}
-		add(c, "", []event{o})
+		return fmt.Sprintf("v%d", rng.IntN(1_000_000)), true
 	}
-	got := len(points(t, c.Points(true)))
-	limit := (4*3 + 3*3*32) * (len(domains) + 1)
-	assert.LessOrEqual(t, got, limit)
-	t.Logf("%d series from 100,000 random events (limit %d)", got, limit)
+	for range 100 {
+		logs := plog.NewLogs()
+		for range 1000 {
+			rl := logs.ResourceLogs().AppendEmpty()
+			rec := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+			set := map[string]string{}
+			for _, d := range dims {
+				value, ok := valueOf(d)
+				if d.DecidedBy != "" {
+					decider, decided := set[d.DecidedBy]
+					value, ok = d.Values[len(decider)%len(d.Values)], decided
+				}
+				if !ok {
+					continue
+				}
+				set[d.Name] = value
+				if d.OnResource {
+					rl.Resource().Attributes().PutStr(d.Name, value)
+				} else {
+					rec.Attributes().PutStr(d.Name, value)
+				}
+			}
+		}
+		c.Commit(c.Tally(logs))
+	}
+	sizes := map[string]int{}
+	for name, list := range lists {
+		sizes[name] = len(list)
+	}
+	series := points(t, c.Points(true))
+	limit := SeriesBound(sizes)
+	assert.LessOrEqual(t, len(series), limit)
+	t.Logf("%d series from 100,000 random records (bound %d)", len(series), limit)
+	total := int64(0)
+	for _, n := range series {
+		total += n
+	}
+	assert.Equal(t, int64(100_000), total, "every record is counted once")
+}
+
+// TestValuesAreBoundedAsTheirRowsSay: a value of a set in another case or
+// spacing is counted as the set names it; outside the set it is Other
+// where the row has Other, else absent; an attribute counted on bounces
+// only is dropped from other events.
+func TestValuesAreBoundedAsTheirRowsSay(t *testing.T) {
+	c := New(Lists{"metrics.domains": {"Gmail.com "}, "accounts": {"tienda"}})
+	logs := plog.NewLogs()
+	rl := logs.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr(opptima.AttrAccount, "unknown-account")
+	records := rl.ScopeLogs().AppendEmpty().LogRecords()
+	bounce := records.AppendEmpty().Attributes()
+	bounce.FromRaw(map[string]any{opptima.AttrEvent: " BOUNCE", opptima.AttrType: "email MARKETING", opptima.AttrToDomain: "gmail.com",
+		opptima.AttrBounceType: "Hard", opptima.AttrBounceReason: "not-a-reason", opptima.AttrBounceCategory: "reputation"})
+	delivery := records.AppendEmpty().Attributes()
+	delivery.FromRaw(map[string]any{opptima.AttrEvent: "delivered", opptima.AttrType: 5, opptima.AttrBounceReason: "blocked"})
+	c.Commit(c.Tally(logs))
+	assert.Equal(t, map[string]int64{
+		want(map[string]string{opptima.AttrEvent: "bounce", opptima.AttrType: "email_marketing", opptima.AttrToDomain: "gmail.com",
+			opptima.AttrBounceType: "hard", opptima.AttrBounceReason: "", opptima.AttrBounceCategory: "reputation"}): 1,
+		want(map[string]string{opptima.AttrEvent: "delivered"}): 1,
+	}, points(t, c.Points(true)))
 }
 
 // TestTheAccountIsReadFromTheResource: the account is the resource's (the
 // key's), whatever a record's attributes say.
 func TestTheAccountIsReadFromTheResource(t *testing.T) {
-	c := New(nil)
+	c := New(Lists{"accounts": {"tienda"}})
 	logs := plog.NewLogs()
 	rl := logs.ResourceLogs().AppendEmpty()
 	rl.Resource().Attributes().PutStr(opptima.AttrAccount, "tienda")
@@ -189,6 +257,59 @@ func TestTheAccountIsReadFromTheResource(t *testing.T) {
 	attrs.PutStr(opptima.AttrEvent, "sent")
 	attrs.PutStr(opptima.AttrAccount, "forged")
 	c.Commit(c.Tally(logs))
-	assert.Equal(t, map[string]int64{"opptima.account=tienda,opptima.event=sent,opptima.type=other,email.to.domain=other,": 1},
+	assert.Equal(t, map[string]int64{want(map[string]string{opptima.AttrAccount: "tienda", opptima.AttrEvent: "sent"}): 1},
 		points(t, c.Points(true)))
 }
+
+// TestSeriesBoundIsReached posts every combination of values, each
+// dimension's set, another value and none (as the converter writes them:
+// a closed set only its values, a dimension decided by another following
+// it): the series are exactly SeriesBound, so the bound the docs give is
+// the true one, not a loose one.
+func TestSeriesBoundIsReached(t *testing.T) {
+	lists := Lists{"metrics.domains": {"gmail.com"}, "accounts": {"tienda"}}
+	c := New(lists)
+	dims := opptima.CounterDimensions()
+	var post func(i int, set map[string]string)
+	post = func(i int, set map[string]string) {
+		if i == len(dims) {
+			logs := plog.NewLogs()
+			rl := logs.ResourceLogs().AppendEmpty()
+			rec := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+			for _, d := range dims {
+				if value, ok := set[d.Name]; ok && d.OnResource {
+					rl.Resource().Attributes().PutStr(d.Name, value)
+				} else if ok {
+					rec.Attributes().PutStr(d.Name, value)
+				}
+			}
+			c.Commit(c.Tally(logs))
+			return
+		}
+		d := dims[i]
+		if d.DecidedBy != "" {
+			if decider, ok := set[d.DecidedBy]; ok {
+				set[d.Name] = d.Values[len(decider)%len(d.Values)]
+			}
+			post(i+1, set)
+			delete(set, d.Name)
+			return
+		}
+		values := append(slices.Clone(d.Values), lists[d.Configured]...)
+		if !closedByTheConverter(d) {
+			post(i+1, set) // absent
+			values = append(values, "another value")
+		}
+		for _, value := range values {
+			set[d.Name] = value
+			post(i+1, set)
+		}
+		delete(set, d.Name)
+	}
+	post(0, map[string]string{})
+	assert.Equal(t, SeriesBound(map[string]int{"metrics.domains": 1, "accounts": 1}), len(c.Points(true)))
+}
+
+// closedByTheConverter: the converter only ever writes values of the set
+// (the bounce attributes; on bounces it always writes them).
+func closedByTheConverter(d opptima.Dimension) bool { return !d.Other && d.Configured == "" }

@@ -3,7 +3,11 @@
 
 package opptima
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/opptimaotel/opptimareceiver/internal/bounce"
+)
 
 // Attribute names are this receiver's public API: the README lists them all.
 // Semantic-convention names are used where one fits.
@@ -70,7 +74,7 @@ type attribute struct {
 	read    func(key string) fieldReader // how they are read, given the name
 	from    string
 	semconv string
-	count   Counting
+	count   *Counted // nil when the counter does not carry it
 	// onResource: set on the resource, by the receiver, not on records; no
 	// payload field may take its name (an "account" field would otherwise
 	// pass for the account).
@@ -79,13 +83,13 @@ type attribute struct {
 
 var schema = []attribute{
 	{name: AttrToAddress, fields: []string{"to", "email"}, read: by(readRecipient), from: "to, or email (click events)", semconv: semconvNone},
-	{name: AttrToDomain, from: "the recipient's domain, lower-cased", semconv: semconvNone, count: CountDomain},
+	{name: AttrToDomain, from: "the recipient's domain, lower-cased", semconv: semconvNone, count: &Counted{Configured: "metrics.domains", Other: true, Required: true}},
 	{name: attrFromAddress, fields: []string{"sender"}, read: kept, from: "sender", semconv: semconvNone},
 	{name: attrSubject, fields: []string{"subject"}, read: kept, from: "subject", semconv: semconvNone},
 	{name: attrMessageID, fields: []string{"msgid"}, read: kept, from: "msgid", semconv: semconvNone},
 	{name: attrClientAddress, fields: []string{"ip"}, read: kept, from: "ip", semconv: semconvStable},
-	{name: AttrType, fields: []string{"type"}, read: by(readGroup), from: "type", semconv: semconvNone, count: CountGroup},
-	{name: AttrEvent, fields: []string{"event"}, read: by(readEventKind), from: "event", semconv: semconvNone, count: CountKind},
+	{name: AttrType, fields: []string{"type"}, read: by(readGroup), from: "type", semconv: semconvNone, count: &Counted{Values: documentedGroups, Other: true, Required: true}},
+	{name: AttrEvent, fields: []string{"event"}, read: by(readEventKind), from: "event", semconv: semconvNone, count: &Counted{Values: documentedKinds, Other: true, Required: true}},
 	{name: attrRelID, fields: []string{"relid"}, read: asText, from: "relid", semconv: semconvNone},
 	{name: attrCampaignID, fields: []string{"campid"}, read: asText, from: "campid", semconv: semconvNone},
 	{name: attrCampaignName, fields: []string{"campaignName"}, read: asText, from: "campaignName", semconv: semconvNone},
@@ -97,9 +101,9 @@ var schema = []attribute{
 	{name: attrCustomHeaders + ".<name>", fields: []string{"custom_headers"}, read: by(readCustomHeaders), from: "each entry of custom_headers", semconv: semconvNone},
 	{name: attrSMTPCode, from: "response: its reply code", semconv: semconvNone},
 	{name: attrSMTPEnhanced, from: "response: its enhanced status code", semconv: semconvNone},
-	{name: AttrBounceType, from: "status, else the reply's class", semconv: semconvNone, count: CountAsIs},
-	{name: AttrBounceReason, from: "response (internal/bounce)", semconv: semconvNone, count: CountAsIs},
-	{name: AttrBounceCategory, from: "the reason", semconv: semconvNone, count: CountAsIs},
+	{name: AttrBounceType, from: "status, else the reply's class", semconv: semconvNone, count: &Counted{Values: bounce.Types(), Only: "bounce"}},
+	{name: AttrBounceReason, from: "response (internal/bounce)", semconv: semconvNone, count: &Counted{Values: bounce.Reasons(), Only: "bounce"}},
+	{name: AttrBounceCategory, from: "the reason", semconv: semconvNone, count: &Counted{Values: bounce.Categories(), Only: "bounce", DecidedBy: AttrBounceReason}},
 	{name: attrBounceRule, from: "the rule that decided the reason", semconv: semconvNone},
 	{name: attrURLFull, fields: []string{"destination"}, read: by(readDestination), from: "destination", semconv: semconvStable},
 	{name: attrGeoLat, fields: []string{"latitude"}, read: kept, from: "latitude", semconv: semconvDevelopment},
@@ -109,7 +113,7 @@ var schema = []attribute{
 	{name: attrTimestamp, fields: []string{"timestamp"}, read: by(readTimestamp), from: "timestamp, when it cannot be read", semconv: semconvNone},
 	{name: attrRecordUID, from: "the event's bytes (SHA-256)", semconv: semconvDevelopment},
 	{name: attrRecordOriginal, from: "the event's JSON, with raw_payload", semconv: semconvDevelopment},
-	{name: AttrAccount, from: "the account whose key the request carried (resource attribute)", semconv: semconvNone, count: CountAsIs, onResource: true},
+	{name: AttrAccount, from: "the account whose key the request carried (resource attribute)", semconv: semconvNone, count: &Counted{Configured: "accounts"}, onResource: true},
 }
 
 // knownFields lists every field Opptima documents; any other field goes
@@ -139,28 +143,57 @@ func init() {
 	}
 }
 
-// Counting says whether the opptima.events counter carries an attribute,
-// and how a record's value is kept to a bounded set.
-type Counting int
+// Counted says how the opptima.events counter carries an attribute: the
+// closed set of values it takes, so that its series stay bounded whatever
+// is posted. Everything about a counted attribute comes from here: the
+// counter's bound (internal/counters), the series bound
+// (counters.SeriesBound), the counter table of docs/counters.md (generated
+// by make generate) and the enums metadata.yaml must declare (a test).
+type Counted struct {
+	// Values are the values counted under their own name, as records carry
+	// them: compared in any case and spacing, counted as name segments
+	// ("Email marketing" is email_marketing). Configured names the
+	// configuration list the values come from instead (metrics.domains).
+	Values     []string
+	Configured string
+	// Other: any other value counts as Other. Without it the converter
+	// closes the set: it writes only its values, always on events of the
+	// Only kind (TestTheConverterKeepsClosedSetsClosed), and the counter
+	// counts any other value as absent.
+	Other bool
+	// Required: a record without the attribute counts as Other, so every
+	// point carries it (metadata.yaml: required, else
+	// conditionally_required).
+	Required bool
+	// Only: the attribute is counted on events of this opptima.event value
+	// only, and is always set on them (the bounce attributes).
+	Only string
+	// DecidedBy: the counted attribute whose value decides this one's, so
+	// that it adds no series (a reason has one category).
+	DecidedBy string
+}
 
-const (
-	NotCounted Counting = iota
-	// CountAsIs: only a closed set of values is ever set (the bounce
-	// attributes, a configured account); absent stays absent.
-	CountAsIs
-	// CountKind and CountGroup: CountedKind and CountedGroup.
-	CountKind
-	CountGroup
-	// CountDomain: a domain of metrics.domains keeps its name; any other,
-	// or none, is Other.
-	CountDomain
-)
+// Segments are the values as counted, Other last when the set has it;
+// none for a configured list.
+func (c Counted) Segments() []string {
+	out := make([]string, 0, len(c.Values)+1)
+	for _, v := range c.Values {
+		out = append(out, nameSegment(v))
+	}
+	if c.Other {
+		out = append(out, Other)
+	}
+	return out
+}
+
+// Segment is how a value is counted: "Email marketing" is email_marketing.
+func Segment(value string) string { return nameSegment(value) }
 
 // Dimension is an attribute the counter carries, and how: its value is
 // read from each record, or from the record's resource when OnResource.
 type Dimension struct {
-	Name       string
-	Count      Counting
+	Name string
+	Counted
 	OnResource bool
 }
 
@@ -169,8 +202,8 @@ type Dimension struct {
 func CounterDimensions() []Dimension {
 	var dims []Dimension
 	for _, a := range schema {
-		if a.count != NotCounted {
-			dims = append(dims, Dimension{a.name, a.count, a.onResource})
+		if a.count != nil {
+			dims = append(dims, Dimension{a.name, *a.count, a.onResource})
 		}
 	}
 	return dims

@@ -90,3 +90,93 @@ func TestDerivedFromTheSchema(t *testing.T) {
 	assert.Equal(t, want, reservedNames)
 	assert.Contains(t, reservedNames, AttrType, "the rule holds something")
 }
+
+// TestCountedRowsAreWellFormed: every counted row says where its values
+// come from, once; Required needs Other (an absent value counts as it);
+// Only names a value of opptima.event; DecidedBy names a counted row that
+// is not itself decided.
+func TestCountedRowsAreWellFormed(t *testing.T) {
+	counted := map[string]Counted{}
+	for _, d := range CounterDimensions() {
+		counted[d.Name] = d.Counted
+	}
+	require.Contains(t, counted, AttrEvent, "Only refers to opptima.event")
+	for name, c := range counted {
+		assert.True(t, (len(c.Values) > 0) != (c.Configured != ""), "%s: values or a configured list, not both", name)
+		if c.Required {
+			assert.True(t, c.Other, "%s: a required attribute counts an absent value as Other", name)
+		}
+		if c.Only != "" {
+			assert.Contains(t, counted[AttrEvent].Segments(), Segment(c.Only), "%s: Only names an event kind", name)
+		}
+		if c.DecidedBy != "" {
+			require.Contains(t, counted, c.DecidedBy, "%s: decided by a counted attribute", name)
+			assert.Empty(t, counted[c.DecidedBy].DecidedBy, "%s: decided by one that is not decided itself", name)
+		}
+		assert.Len(t, slices.Compact(slices.Sorted(slices.Values(c.Segments()))), len(c.Segments()), "%s: its values count apart", name)
+	}
+}
+
+// TestTheConverterKeepsClosedSetsClosed: the series bound counts on what
+// the converter writes. On every event of a row's Only kind it writes a
+// closed set's attribute (no Other, no configured list), always with a
+// value of the set, and a decided attribute always the same for the same
+// deciding value; on other events, none. Checked over every payload of
+// testdata and every labelled reply as a bounce.
+func TestTheConverterKeepsClosedSetsClosed(t *testing.T) {
+	converter := newTestConverter(t, false)
+	var bodies [][]byte
+	payloads, err := filepath.Glob(filepath.Join(payloadDir, "*.json"))
+	require.NoError(t, err)
+	for _, p := range payloads {
+		body, err := os.ReadFile(p)
+		require.NoError(t, err)
+		bodies = append(bodies, body)
+	}
+	for _, corpus := range []string{"sisimai-replies.json", "provider-replies.json"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "bounces", corpus))
+		require.NoError(t, err)
+		var replies []struct{ Reply string }
+		require.NoError(t, json.Unmarshal(data, &replies))
+		for i, r := range replies {
+			status := []string{"Rebote duro", "Rebote suave", "", "Otro"}[i%4]
+			body, err := json.Marshal(map[string]any{"type": "SMTP", "event": "bounce", "status": status, "response": r.Reply})
+			require.NoError(t, err)
+			bodies = append(bodies, body)
+		}
+	}
+	decided := map[string]string{}
+	checked := 0
+	for _, body := range bodies {
+		logs, err := converter.ToLogs(body, observedAt)
+		require.NoError(t, err)
+		for _, rl := range logs.ResourceLogs().All() {
+			for _, sl := range rl.ScopeLogs().All() {
+				for _, rec := range sl.LogRecords().All() {
+					kind, _ := rec.Attributes().Get(AttrEvent)
+					for _, d := range CounterDimensions() {
+						if d.Other || d.Configured != "" {
+							continue
+						}
+						value, ok := rec.Attributes().Get(d.Name)
+						if d.Only != "" && Segment(kind.Str()) != Segment(d.Only) {
+							assert.False(t, ok, "%s on a %q event: %s", d.Name, kind.Str(), body)
+							continue
+						}
+						require.True(t, ok, "%s missing: %s", d.Name, body)
+						assert.Contains(t, d.Segments(), value.Str(), "%s: %s", d.Name, body)
+						checked++
+						if d.DecidedBy != "" {
+							by, _ := rec.Attributes().Get(d.DecidedBy)
+							if first, seen := decided[d.Name+"="+by.Str()]; seen {
+								assert.Equal(t, first, value.Str(), "%s is decided by %s", d.Name, d.DecidedBy)
+							}
+							decided[d.Name+"="+by.Str()] = value.Str()
+						}
+					}
+				}
+			}
+		}
+	}
+	assert.Greater(t, checked, 3*200, "the bounce attributes of every reply were checked")
+}
