@@ -54,16 +54,15 @@ func choices(d opptima.Dimension, kind string, listSizes map[string]int) int {
 	return n
 }
 
-// BoundFormula writes SeriesBound as the docs give it: the series for
-// every configured list empty, times what each list adds, as in
-// "300 × (`metrics.domains` + 1) × (`accounts` + 1)", and how the first
-// number comes about, per kind of event.
-func BoundFormula() (formula, perKind string) {
-	base := SeriesBound(nil)
-	formula = fmt.Sprint(base)
+// BoundFormula writes SeriesBound as the docs give it: the series with
+// every configured list empty (base), times what each list adds (lists:
+// " × (`metrics.domains` + 1) × (`accounts` + 1)"), and how base comes
+// about, per kind of event.
+func BoundFormula() (base int, lists, perKind string) {
+	base = SeriesBound(nil)
 	for _, d := range dimensions {
 		if d.Configured != "" {
-			formula += fmt.Sprintf(" × (`%s` + %d)", d.Configured, choices(d, "", nil))
+			lists += fmt.Sprintf(" × (`%s` + %d)", d.Configured, choices(d, "", nil))
 		}
 	}
 	// Kinds with the same product are written once: "3 other kinds: …".
@@ -89,5 +88,5 @@ func BoundFormula() (formula, perKind string) {
 	for _, product := range order {
 		terms = append(terms, fmt.Sprintf("%s: %s", strings.Join(byProduct[product], ", "), product))
 	}
-	return formula, strings.Join(terms, "; ")
+	return base, lists, strings.Join(terms, "; ")
 }

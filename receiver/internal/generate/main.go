@@ -181,8 +181,8 @@ func counterTable(md metadata) []byte {
 		description := strings.TrimRightFunc(md.Attributes[d.Name].Description, unicode.IsSpace)
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", d.Name, values, description)
 	}
-	formula, perKind := counters.BoundFormula()
-	fmt.Fprintf(&b, "\nSo there are at most %s series, whatever is posted. Per kind of event, %s", formula, perKind)
+	base, lists, perKind := counters.BoundFormula()
+	fmt.Fprintf(&b, "\nSo there are at most %s%s series, whatever is posted. Per kind of event, %s", thousands(base), lists, perKind)
 	if len(decided) > 0 {
 		fmt.Fprintf(&b, " (%s, so it adds none)", strings.Join(decided, "; "))
 	}
