@@ -9,6 +9,7 @@
 package kubernetes
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -300,4 +301,58 @@ func TestTheQueueFitsItsVolume(t *testing.T) {
 	volume := m.statefulSet.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests[corev1.ResourceStorage]
 	onDisk := float64(queueBytes) * bytesOnDiskPerQueueByte
 	assert.Less(t, onDisk, 0.9*float64(volume.Value()), "a full queue's file (%.1f GiB) fits the volume (%s) with room", onDisk/(1<<30), volume.String())
+}
+
+// TestReadmeStatesTheManifests: the figures the README's production steps
+// give are the manifests' and production.yaml's, so a changed setting
+// fails here until the README says it too.
+func TestReadmeStatesTheManifests(t *testing.T) {
+	m := load(t)
+	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	readme := strings.Join(strings.Fields(string(data)), " ")
+	config := productionConfig(t)
+	pod := m.statefulSet.Spec.Template.Spec
+	container := pod.Containers[0]
+
+	limit := container.Resources.Limits[corev1.ResourceMemory]
+	limitMiB := limit.Value() >> 20
+	percent := func(key string) int64 {
+		match := regexp.MustCompile(key + `: (\d+)`).FindStringSubmatch(config)
+		require.NotNil(t, match, key)
+		p, err := strconv.ParseInt(match[1], 10, 64)
+		require.NoError(t, err)
+		return p
+	}
+	hard, spike := percent("limit_percentage"), percent("spike_limit_percentage")
+	var goMemLimit string
+	for _, env := range container.Env {
+		if env.Name == "GOMEMLIMIT" {
+			goMemLimit = strings.TrimSuffix(env.Value, "MiB") + " MiB"
+		}
+	}
+	require.NotEmpty(t, goMemLimit)
+	queue, err := strconv.ParseInt(envDefault(t, config, "QUEUE_BYTES"), 10, 64)
+	require.NoError(t, err)
+	volume := m.statefulSet.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests[corev1.ResourceStorage]
+	require.NotNil(t, container.Lifecycle.PreStop.Sleep)
+	writeTimeout := regexp.MustCompile(`write_timeout: (\d+)s`).FindStringSubmatch(config)
+	require.NotNil(t, writeTimeout)
+
+	for _, figure := range []string{
+		fmt.Sprintf("with the %d GiB limit", limitMiB>>10),
+		fmt.Sprintf("(limit %d %%, spike %d %%)", hard, spike),
+		fmt.Sprintf("soft limit, %d %% (%d MiB)", hard-spike, limitMiB*(hard-spike)/100),
+		fmt.Sprintf("at %d %% (%d MiB)", hard, limitMiB*hard/100),
+		fmt.Sprintf("`GOMEMLIMIT` (%s,", goMemLimit),
+		fmt.Sprintf("`sleep` action (%d s;", container.Lifecycle.PreStop.Sleep.Seconds),
+		fmt.Sprintf("(`write_timeout` %s s)", writeTimeout[1]),
+		fmt.Sprintf("`terminationGracePeriodSeconds: %d`", *pod.TerminationGracePeriodSeconds),
+		fmt.Sprintf("`QUEUE_BYTES`, default %d GiB", queue>>30),
+		fmt.Sprintf("fits the %s Gi volume", strings.TrimSuffix(volume.String(), "Gi")),
+		fmt.Sprintf("A StatefulSet of %d replicas", *m.statefulSet.Spec.Replicas),
+		fmt.Sprintf("(`minAvailable: %d`)", m.pdb.Spec.MinAvailable.IntValue()),
+	} {
+		assert.True(t, strings.Contains(readme, figure), "the README says %q", figure)
+	}
 }
