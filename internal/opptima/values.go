@@ -18,7 +18,7 @@ import (
 func readValue(s *scanner, dst pcommon.Value) {
 	switch s.next() {
 	case '"':
-		dst.SetStr(string(s.stringBytes()))
+		dst.SetStr(textOf(s.stringBytes()))
 	case '{':
 		m := dst.SetEmptyMap()
 		var names keyNames
@@ -69,7 +69,7 @@ func setNumber(dst pcommon.Value, text []byte, isInt bool) {
 func readText(s *scanner) (text string, ok bool) {
 	switch c := s.next(); c {
 	case '"':
-		return string(s.stringBytes()), true
+		return textOf(s.stringBytes()), true
 	case 'n':
 		s.literal("null")
 		return "", false
@@ -119,3 +119,28 @@ func kindName(c byte) string {
 		return notJSON
 	}
 }
+
+// textOf is a string value as a string. The values Opptima repeats in
+// every event (groups, kinds, statuses, origins) are the same strings each
+// time, so they are not copied: a copy per value is one allocation of the
+// few dozen a record costs, most of them pdata's own.
+func textOf(b []byte) string {
+	if len(b) <= maxRepeatedValue {
+		if s, ok := repeatedValues[string(b)]; ok { // no allocation: a lookup by bytes
+			return s
+		}
+	}
+	return string(b)
+}
+
+const maxRepeatedValue = 16
+
+var repeatedValues = func() map[string]string {
+	m := map[string]string{}
+	for _, values := range [][]string{documentedGroups, documentedKinds, {"Rebote duro", "Rebote suave", "Entregado", "API", "Web"}} {
+		for _, v := range values {
+			m[v] = v
+		}
+	}
+	return m
+}()
