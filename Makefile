@@ -166,8 +166,9 @@ test: rules-test unit-test e2e-test release-test
 
 unit-test: $(KUSTOMIZE)
 	$(GO) vet ./...
-	KUSTOMIZE_BIN=$(KUSTOMIZE) $(GO) test -race -count=1 ./receiver/... ./internal/... ./provider/... ./deploy/...
-	$(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./internal/... ./receiver/...
+	@# The benchmarks run once each with the tests (one build, under the race
+	@# detector), so that they keep compiling and run; timings are make bench's.
+	KUSTOMIZE_BIN=$(KUSTOMIZE) $(GO) test -race -count=1 -bench . -benchtime=1x ./receiver/... ./internal/... ./provider/... ./deploy/...
 	$(MAKE) fuzz FUZZTIME=20000x
 
 ## e2e-test: the end-to-end tests (e2e/, build tag e2e) against the built Collector, its image and real backends, Prometheus, Alertmanager and HAProxy
@@ -176,7 +177,7 @@ e2e-test: $(OTELCOL) $(VLOGS) $(VMALERT) promtool container-tools image
 	OPPTIMA_E2E=1 OTELCOL_BIN=$(OTELCOL) VICTORIA_LOGS_BIN=$(VLOGS) VMALERT_BIN=$(VMALERT) PROMETHEUS_BIN=$$(command -v prometheus) \
 	  ALERTMANAGER_BIN=$$(command -v prometheus-alertmanager) AMTOOL_BIN=$$(command -v amtool) PROMTOOL_BIN=$$(command -v promtool) \
 	  PODMAN_BIN=$$(command -v podman) HAPROXY_BIN=$$(command -v haproxy) IMAGE=$(IMAGE) \
-	  $(GO) test -tags e2e -count=1 -timeout 20m ./e2e/...
+	  $(GO) test -tags e2e -count=1 -parallel 4 -timeout 20m ./e2e/...
 
 rules-test: promtool
 	promtool check rules examples/alerts/bounce-rate.rules.yml examples/alerts/collector.rules.yml

@@ -29,6 +29,7 @@ import (
 // running alerts/alertmanager.yml, and checks which notifications arrive
 // and which do not.
 func TestInhibitionAndGroupingCannotHideAPage(t *testing.T) {
+	t.Parallel() // waits on Alertmanager's group_wait: runs beside the other waiting tests (e2e/doc.go)
 	amBin := binary(t, "ALERTMANAGER_BIN")
 	ruleLabels := alertRuleLabels(t)
 	alert := func(name string, place ...string) map[string]string {
@@ -100,6 +101,7 @@ func TestInhibitionAndGroupingCannotHideAPage(t *testing.T) {
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			notifications := startWebhookRecorder(t)
 			am := startAlertmanager(t, amBin, notifications.url)
 			postAlerts(t, am, c.firing)

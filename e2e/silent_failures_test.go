@@ -27,6 +27,7 @@ import (
 //   - the webhooks stop where, a little earlier, they came (the week of the
 //     rule shortened to seconds in this copy).
 func TestSilentFailuresPage(t *testing.T) {
+	t.Parallel() // waits on Prometheus' rule evaluations (e2e/doc.go)
 	promBin := binary(t, "PROMETHEUS_BIN")
 	start := func(t *testing.T, backend string, env map[string]string, rewrite func(string) string) (*collector, *prometheus) {
 		t.Helper()
@@ -41,6 +42,7 @@ func TestSilentFailuresPage(t *testing.T) {
 	keep := func(rules string) string { return rules }
 
 	t.Run("an exporter answered 400", func(t *testing.T) {
+		t.Parallel()
 		statuses := make([]int, 100)
 		for i := range statuses {
 			statuses[i] = http.StatusBadRequest
@@ -54,6 +56,7 @@ func TestSilentFailuresPage(t *testing.T) {
 	})
 
 	t.Run("the backend is down until the queue fills", func(t *testing.T) {
+		t.Parallel()
 		col, prom := start(t, "http://"+freeAddr(t), map[string]string{"QUEUE_BYTES": "570000"}, keep)
 		var accepted, refused int
 		for i := 0; refused < 20 && i < 5000; i++ {
@@ -76,6 +79,7 @@ func TestSilentFailuresPage(t *testing.T) {
 	})
 
 	t.Run("a rotated key", func(t *testing.T) {
+		t.Parallel()
 		col, prom := start(t, startRecordingBackend(t).url, nil, keep)
 		stop := sendFor(t, col.webhook, "Bearer rotated-in-opptima-1f2e", 2)
 		defer stop()
@@ -83,6 +87,7 @@ func TestSilentFailuresPage(t *testing.T) {
 	})
 
 	t.Run("webhooks stop", func(t *testing.T) {
+		t.Parallel()
 		// The rule's week becomes 40 seconds, its half hour 10 seconds.
 		shorten := func(rules string) string {
 			short := strings.ReplaceAll(rules, "[30m] offset 1w", "[10s] offset 40s")

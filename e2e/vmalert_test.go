@@ -29,6 +29,7 @@ import (
 // of reputation bounces at one domain fires the bounce-rate and reputation
 // alerts, read from vmalert's API.
 func TestVMAlertOnTheLogs(t *testing.T) {
+	t.Parallel() // waits on vmalert's evaluations (e2e/doc.go)
 	vmalertBin := binary(t, "VMALERT_BIN")
 	vlogs := startVictoriaLogs(t)
 	col := startCollectorToVictoriaLogs(t, vlogs)

@@ -175,7 +175,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // readBody reads the whole body. One that announces its length (Opptima's
 // do) is read into one buffer of that size, at most max (a Content-Length
 // may lie; the body limit still applies): io.ReadAll would start small and
-// copy its way up, which arrays of events pay for (BENCHMARKS.md §7). A
+// copy its way up, which arrays of events pay for (measured: BENCHMARKS.md's history). A
 // compressed body outgrows the hint and grows as usual.
 func readBody(body io.Reader, announced, max int64) ([]byte, error) {
 	if announced <= 0 || announced > max {
