@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Entries from one source are alike (one provider's documentation page, one
@@ -237,6 +238,7 @@ var looFloors = struct {
 // precision and recall, undefined share, and fails below floors.
 func TestSourcesNeverSeen(t *testing.T) {
 	replies := readCorpus(t, "sisimai-unseen-replies.json")
+	require.Len(t, replies, 119, "testdata/bounces/README.md gives the count")
 	seen := map[string]bool{}
 	for _, name := range []string{"sisimai-replies.json", "provider-replies.json"} {
 		for _, r := range readCorpus(t, name) {
