@@ -169,7 +169,7 @@ func TestLongReplyIsReadUpToItsLimit(t *testing.T) {
 
 func TestCategoryFollowsReason(t *testing.T) {
 	for reply, want := range map[string]Analysis{
-		"550 5.1.1 user unknown":          {Type: TypeHard, Reason: ReasonUserUnknown, Category: CategoryInvalidAddress, Rule: `no-such-user: phrase "user unknown"`},
+		"550 5.1.1 user unknown":          {Type: TypeHard, Reason: ReasonUserUnknown, Category: CategoryInvalidAddress, Rule: `no-such-user: family "user ~ unknown"`},
 		"550 5.7.26 DMARC policy":         {Type: TypeHard, Reason: ReasonAuthFailure, Category: CategoryReputation, Rule: `auth: phrase "dmarc"`},
 		"421 4.7.28 unusual rate of mail": {Type: TypeSoft, Reason: ReasonSpeeding, Category: CategoryFrequencyOrVolume, Rule: `rate: phrase "unusual rate"`},
 		"550 5.7.508 Access denied":       {Type: TypeHard, Reason: ReasonBlocked, Category: CategoryReputation, Rule: "banned: provider status X.7.508"},

@@ -31,16 +31,16 @@ func (r labelledReply) source() string {
 
 var sisimaiSource = regexp.MustCompile(`maildir/\w+/(?:(?:lhost|rhost)-([a-z0-9]+)|(rfc\d+))|/(office365)\.rb`)
 
-// evidenceItem is one phrase, symptom, status or code of the built-in
-// table, as a table of its own.
+// evidenceItem is one phrase, family, symptom or status of a table, as a
+// table of its own.
 type evidenceItem struct {
 	rule int
 	kind string
 	text string
 }
 
-func (e evidenceItem) table() []rule {
-	r := rule{name: rules[e.rule].name, reason: rules[e.rule].reason, why: "one item"}
+func (e evidenceItem) table(table []rule) []rule {
+	r := rule{name: table[e.rule].name, reason: table[e.rule].reason, why: "one item"}
 	switch e.kind {
 	case "phrase":
 		r.phrases = []string{e.text}
@@ -56,12 +56,12 @@ func (e evidenceItem) table() []rule {
 	return []rule{r}
 }
 
-// items are the table's phrases, families, symptoms and statuses; reply
+// items are a table's phrases, families, symptoms and statuses; reply
 // codes (550, 554) are generic and stay. A family is one item: the
 // wordings of one cause, supported by every source that uses one of them.
-func items() []evidenceItem {
+func items(table []rule) []evidenceItem {
 	var all []evidenceItem
-	for i, r := range rules {
+	for i, r := range table {
 		for kind, texts := range map[string][]string{"phrase": r.phrases, "family": r.families, "symptom": r.symptoms, "status": r.statuses, "provider status": r.providerStatuses} {
 			for _, text := range texts {
 				all = append(all, evidenceItem{rule: i, kind: kind, text: text})
@@ -71,10 +71,10 @@ func items() []evidenceItem {
 	return all
 }
 
-// withoutItems is the built-in table less the items for which drop says so.
-func withoutItems(drop func(evidenceItem) bool) compiledRules {
-	table := make([]rule, len(rules))
-	for i, r := range rules {
+// withoutItems is the table less the items for which drop says so.
+func withoutItems(table []rule, drop func(evidenceItem) bool) compiledRules {
+	kept := make([]rule, len(table))
+	for i, r := range table {
 		keep := func(kind string, texts []string) []string {
 			var kept []string
 			for _, text := range texts {
@@ -89,9 +89,9 @@ func withoutItems(drop func(evidenceItem) bool) compiledRules {
 		if len(r.phrases)+len(r.families)+len(r.symptoms)+len(r.statuses)+len(r.providerStatuses)+len(r.codes) == 0 {
 			r.codes = []int{1} // matches nothing: a rule that lost every item
 		}
-		table[i] = r
+		kept[i] = r
 	}
-	return compileRules(table)
+	return compileRules(kept)
 }
 
 // classified is what c says of a labelled reply.
@@ -107,29 +107,67 @@ func classify(c *compiledRules, r labelledReply) classified {
 	return classified{got.category == r.Category, got.reason == r.Reason, got.category == CategoryReputation, got.reason == ReasonUndefined}
 }
 
-// TestLeaveOneSourceOut scores each whole source with the rules that were
-// not written from it. The table does not record which page each item was
-// written from, so an item is taken to come from a source when that source
-// holds every reply of the corpus it fires on: scoring a source, every item
-// only it supports is removed. That is the worst case for the source (an
-// item may also have been written from a document outside the corpus) and
-// it leaves the items every other source also needs. The mean over sources
-// and over replies and the worst source are logged next to the tuned
-// figures, and fail below floors.
-func TestLeaveOneSourceOut(t *testing.T) {
+// seenCorpora are the labelled replies of the sources rules were written
+// from.
+func seenCorpora(t testing.TB) []labelledReply {
 	var all []labelledReply
 	for _, name := range []string{"sisimai-replies.json", "provider-replies.json"} {
 		all = append(all, readCorpus(t, name)...)
 	}
+	return all
+}
+
+// sourceScore is one source's category accuracy, with every rule (tuned)
+// and with the rules not written from it (unseen).
+type sourceScore struct {
+	source        string
+	replies       int
+	tuned, unseen float64
+	unseenReasons float64
+	removed       int // items only it supports
+}
+
+// looScore is leave-one-source-out over a corpus: counts over replies,
+// the mean over sources, and each source.
+type looScore struct {
+	replies, right, reasons, undefined                  float64
+	reputationSaid, reputationLabelled, reputationRight float64
+	meanTuned, meanUnseen                               float64
+	sources                                             []sourceScore // worst first
+}
+
+func (s looScore) category() float64            { return s.right / s.replies }
+func (s looScore) reputationPrecision() float64 { return s.reputationRight / s.reputationSaid }
+func (s looScore) reputationRecall() float64    { return s.reputationRight / s.reputationLabelled }
+
+// worst is the worst source of 5 replies or more.
+func (s looScore) worst() sourceScore {
+	for _, source := range s.sources {
+		if source.replies >= 5 {
+			return source
+		}
+	}
+	return sourceScore{}
+}
+
+// leaveOneSourceOut scores each whole source of all with the items of
+// table that were not written from it. The table does not record which
+// page each item was written from, so an item is taken to come from a
+// source when that source holds every reply of the corpus it fires on:
+// scoring a source, every item only it supports is removed. That is the
+// worst case for the source (an item may also have been written from a
+// document outside the corpus) and it leaves the items every other source
+// also needs. miss, when not nil, is told each reply the unseen rules get
+// wrong.
+func leaveOneSourceOut(table []rule, all []labelledReply, miss func(source string, r labelledReply, got evidence, category string)) looScore {
 	bySource := map[string][]labelledReply{}
 	for _, r := range all {
 		bySource[r.source()] = append(bySource[r.source()], r)
 	}
-
 	// support: the sources holding a reply each item fires on.
 	support := map[evidenceItem][]string{}
-	for _, item := range items() {
-		c := compileRules(item.table())
+	for _, item := range items(table) {
+		c := compileRules(item.table(table))
 		for _, r := range all {
 			if c.evidenceOf(r.Reply, ParseReply(r.Reply)) != c.none && !slices.Contains(support[item], r.source()) {
 				support[item] = append(support[item], r.source())
@@ -137,85 +175,87 @@ func TestLeaveOneSourceOut(t *testing.T) {
 		}
 	}
 
-	type score struct {
-		source        string
-		replies       int
-		tuned, unseen float64 // category
-		unseenReasons float64
-		removed       int
-	}
-	var scores []score
-	tuned := compileRules(rules)
-	var reputationSaid, reputationLabelled, reputationRight, undefinedReplies float64
-	for source, replies := range bySource {
-		removed := 0
-		unseen := withoutItems(func(item evidenceItem) bool {
+	var score looScore
+	tuned := compileRules(table)
+	for _, source := range slices.Sorted(maps.Keys(bySource)) {
+		replies := bySource[source]
+		s := sourceScore{source: source, replies: len(replies)}
+		unseen := withoutItems(table, func(item evidenceItem) bool {
 			only := len(support[item]) == 1 && support[item][0] == source
 			if only {
-				removed++
+				s.removed++
 			}
 			return only
 		})
-		s := score{source: source, replies: len(replies), removed: removed}
 		for _, r := range replies {
 			if classify(&tuned, r).category {
 				s.tuned++
 			}
 			got := classify(&unseen, r)
 			if got.undefined {
-				undefinedReplies++
+				score.undefined++
 			}
-			category, reason, reputation := got.category, got.reason, got.reputation
-			if reputation {
-				reputationSaid++
+			if got.reputation {
+				score.reputationSaid++
 			}
 			if r.Category == CategoryReputation {
-				reputationLabelled++
-				if reputation {
-					reputationRight++
+				score.reputationLabelled++
+				if got.reputation {
+					score.reputationRight++
 				}
 			}
-			if category {
+			if got.category {
 				s.unseen++
-			} else if testing.Verbose() {
+			} else if miss != nil {
 				e := unseen.evidence[unseen.evidenceOf(r.Reply, ParseReply(r.Reply))]
-				t.Logf("unseen miss in %s: want %s/%s, got %s (%s): %.160s", source, r.Category, r.Reason, unseen.table[e.rule].category, e.label, r.Reply)
+				miss(source, r, e, unseen.table[e.rule].category)
 			}
-			if reason {
+			if got.reason {
 				s.unseenReasons++
 			}
 		}
+		score.replies += float64(len(replies))
+		score.right += s.unseen
+		score.reasons += s.unseenReasons
 		s.tuned /= float64(len(replies))
 		s.unseen /= float64(len(replies))
 		s.unseenReasons /= float64(len(replies))
-		scores = append(scores, s)
+		score.meanTuned += s.tuned / float64(len(bySource))
+		score.meanUnseen += s.unseen / float64(len(bySource))
+		score.sources = append(score.sources, s)
 	}
-	sort.Slice(scores, func(i, j int) bool { return scores[i].unseen < scores[j].unseen })
+	sort.SliceStable(score.sources, func(i, j int) bool { return score.sources[i].unseen < score.sources[j].unseen })
+	return score
+}
 
-	var meanTuned, meanUnseen, rightTuned, rightUnseen, rightReasons, replies float64
-	worst := score{unseen: 2}
-	for _, s := range scores {
-		replies += float64(s.replies)
-		rightTuned += s.tuned * float64(s.replies)
-		rightUnseen += s.unseen * float64(s.replies)
-		rightReasons += s.unseenReasons * float64(s.replies)
-		t.Logf("%-70s %3d replies, category tuned %5.1f %%, unseen %5.1f %% (%d items only it supports)", s.source, s.replies, 100*s.tuned, 100*s.unseen, s.removed)
-		meanTuned += s.tuned / float64(len(scores))
-		meanUnseen += s.unseen / float64(len(scores))
-		if s.replies >= 5 && s.unseen < worst.unseen {
-			worst = s
+// TestLeaveOneSourceOut scores each whole source of the seen corpora with
+// the rules that were not written from it (leaveOneSourceOut). The mean
+// over sources and over replies and the worst source are logged next to
+// the tuned figures, and fail below floors.
+func TestLeaveOneSourceOut(t *testing.T) {
+	var miss func(string, labelledReply, evidence, string)
+	if testing.Verbose() {
+		miss = func(source string, r labelledReply, e evidence, category string) {
+			t.Logf("unseen miss in %s: want %s/%s, got %s (%s): %.160s", source, r.Category, r.Reason, category, e.label, r.Reply)
 		}
 	}
-	t.Logf("%d sources: category, mean over sources: tuned %.1f %%, leave-one-source-out %.1f %%", len(scores), 100*meanTuned, 100*meanUnseen)
-	t.Logf("%.0f replies: category, over replies: tuned %.1f %%, leave-one-source-out %.1f %% (reason %.1f %%)", replies, 100*rightTuned/replies, 100*rightUnseen/replies, 100*rightReasons/replies)
-	t.Logf("undefined, leave-one-source-out: %.1f %% of replies", 100*undefinedReplies/replies)
-	t.Logf("reputation, leave-one-source-out: precision %.1f %%, recall %.1f %%", 100*reputationRight/reputationSaid, 100*reputationRight/reputationLabelled)
+	score := leaveOneSourceOut(rules, seenCorpora(t), miss)
+	var tunedRight float64
+	for _, s := range score.sources {
+		tunedRight += s.tuned * float64(s.replies)
+		t.Logf("%-70s %3d replies, category tuned %5.1f %%, unseen %5.1f %% (%d items only it supports)", s.source, s.replies, 100*s.tuned, 100*s.unseen, s.removed)
+	}
+	worst := score.worst()
+	t.Logf("%d sources: category, mean over sources: tuned %.1f %%, leave-one-source-out %.1f %%", len(score.sources), 100*score.meanTuned, 100*score.meanUnseen)
+	t.Logf("%.0f replies: category, over replies: tuned %.1f %%, leave-one-source-out %.1f %% (reason %.1f %%)", score.replies, 100*tunedRight/score.replies, 100*score.category(), 100*score.reasons/score.replies)
+	t.Logf("undefined, leave-one-source-out: %.1f %% of replies", 100*score.undefined/score.replies)
+	t.Logf("reputation, leave-one-source-out: precision %.1f %%, recall %.1f %%", 100*score.reputationPrecision(), 100*score.reputationRecall())
 	t.Logf("worst source of 5 replies or more: %s, tuned %.1f %%, leave-one-source-out %.1f %%", worst.source, 100*worst.tuned, 100*worst.unseen)
-	assert.GreaterOrEqual(t, meanUnseen, looFloors.mean, "mean leave-one-source-out category accuracy")
-	assert.GreaterOrEqual(t, rightUnseen/replies, looFloors.replies, "leave-one-source-out category accuracy over replies")
-	assert.LessOrEqual(t, undefinedReplies/replies, looFloors.undefined, "leave-one-source-out share of undefined")
-	assert.GreaterOrEqual(t, reputationRight/reputationSaid, looFloors.reputationPrecision, "leave-one-source-out reputation precision")
-	assert.GreaterOrEqual(t, reputationRight/reputationLabelled, looFloors.reputationRecall, "leave-one-source-out reputation recall")
+	assert.GreaterOrEqual(t, score.meanUnseen, looFloors.mean, "mean leave-one-source-out category accuracy")
+	assert.GreaterOrEqual(t, score.category(), looFloors.replies, "leave-one-source-out category accuracy over replies")
+	assert.LessOrEqual(t, score.undefined/score.replies, looFloors.undefined, "leave-one-source-out share of undefined")
+	assert.GreaterOrEqual(t, score.reputationPrecision(), looFloors.reputationPrecision, "leave-one-source-out reputation precision")
+	assert.GreaterOrEqual(t, score.reputationRecall(), looFloors.reputationRecall, "leave-one-source-out reputation recall")
 	assert.GreaterOrEqual(t, worst.unseen, looFloors.worst, "worst source: %s", worst.source)
 }
 
@@ -240,10 +280,8 @@ func TestSourcesNeverSeen(t *testing.T) {
 	replies := readCorpus(t, "sisimai-unseen-replies.json")
 	require.Len(t, replies, 119, "testdata/bounces/README.md gives the count")
 	seen := map[string]bool{}
-	for _, name := range []string{"sisimai-replies.json", "provider-replies.json"} {
-		for _, r := range readCorpus(t, name) {
-			seen[r.source()] = true
-		}
+	for _, r := range seenCorpora(t) {
+		seen[r.source()] = true
 	}
 	var smtp []labelledReply
 	for _, r := range replies {

@@ -26,7 +26,7 @@ func TestUserRulesRunFirst(t *testing.T) {
 		"552 5.2.2 Mailbox full, over quota":         {Type: TypeHard, Reason: ReasonFiltered, Category: CategoryMailboxUnavailable, Rule: `bounce_rules[0]: phrase "mailbox full"`},
 		"550 Cuota   superada para el buzón":         {Type: TypeHard, Reason: ReasonMailboxFull, Category: CategoryMailboxUnavailable, Rule: `bounce_rules[1]: regexp "(?i)cuota\\s+superada"`},
 		"550 5.7.1 user unknown":                     {Type: TypeHard, Reason: ReasonBlocked, Category: CategoryReputation, Rule: "bounce_rules[2]: status 5.7.1"},
-		"450 4.7.1 user unknown":                     {Type: TypeSoft, Reason: ReasonUserUnknown, Category: CategoryInvalidAddress, Rule: `no-such-user: phrase "user unknown"`},
+		"450 4.7.1 user unknown":                     {Type: TypeSoft, Reason: ReasonUserUnknown, Category: CategoryInvalidAddress, Rule: `no-such-user: family "user ~ unknown"`},
 		"421 4.7.26 unauthenticated":                 {Type: TypeSoft, Reason: ReasonPolicyViolation, Category: CategoryReputation, Rule: "bounce_rules[3]: status X.7.26"},
 		"554 no reason given":                        {Type: TypeHard, Reason: ReasonSpamDetected, Category: CategoryContent, Rule: "bounce_rules[4]: reply code 554"},
 		"550 5.1.1 The email account does not exist": {Type: TypeHard, Reason: ReasonUserUnknown, Category: CategoryInvalidAddress, Rule: "rfc3463: status X.1.1"},
