@@ -33,7 +33,7 @@ func TestUsersBounceRulesDecideFirst(t *testing.T) {
 	require.Len(t, records, 2)
 	want := []map[string]string{
 		{"opptima.bounce.reason": "filtered", "opptima.bounce.category": "mailbox_unavailable", "opptima.bounce.rule": `bounce_rules[0]: phrase "fuera de la oficina"`},
-		{"opptima.bounce.reason": "mailbox_full", "opptima.bounce.category": "mailbox_unavailable", "opptima.bounce.rule": `quota: phrase "mailbox full"`},
+		{"opptima.bounce.reason": "mailbox_full", "opptima.bounce.category": "mailbox_unavailable", "opptima.bounce.rule": `quota: family "mailbox ~ full"`},
 	}
 	for i, logs := range records {
 		attrs := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes()

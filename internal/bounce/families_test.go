@@ -25,11 +25,14 @@ func TestNoPhraseRepeatsItsFamily(t *testing.T) {
 		}
 		families := compileRules([]rule{{name: r.name, reason: r.reason, families: r.families}})
 		for _, phrase := range append(slices.Clone(r.phrases), r.symptoms...) {
-			if strings.Contains(phrase, "*") {
-				continue // a gap is not a reply's words
+			// A gap is one to three words: the family repeats the phrase
+			// when it matches with either.
+			repeated := true
+			for _, gap := range []string{"xa", "xa xb xc"} {
+				wording := strings.ReplaceAll(phrase, "*", gap)
+				repeated = repeated && families.evidenceOf(wording, Reply{}) != families.none
 			}
-			e := families.evidence[families.evidenceOf(phrase, Reply{})]
-			assert.Equal(t, "none", e.label, "rule %d (%s): phrase %q is a wording of its family: remove it", i, r.name, phrase)
+			assert.False(t, repeated, "rule %d (%s): phrase %q is a wording of its family: remove it", i, r.name, phrase)
 		}
 	}
 }

@@ -150,17 +150,19 @@ var rules = []rule{
 
 	// The recipient's mailbox, in the words that name one cause.
 	{name: "quota", reason: ReasonMailboxFull,
-		phrases: []string{"mailbox full", "mailbox is full", "over quota", "over * quota", "quota exceeded", "exceeded * quota",
-			"exceeds * quota", "mailbox size limit", "storage allocation", "out of storage", "insufficient storage",
-			"storage space", "buzón lleno", "casilla llena", "superado su cuota", "caixa postal cheia", "cota excedida",
-			"boite pleine", "boîte pleine", "boîte * pleine"},
+		phrases: []string{"storage allocation", "out of storage", "insufficient storage",
+			"storage space"},
+		families: []string{
+			"mailbox|inbox|mail box|buzon|casilla|caixa postal|caixa|boite|postfach|storage ~ full|exceeded|size limit|lleno|llena|cheia|pleine|voll",
+			"quota|cuota|cota ~ exceeded|exceeds|exceed|over|full|reached|superada|superado|excedida|excedido|depassee|depasse",
+		},
 		why: "the mailbox is over its quota (also in Spanish, Portuguese and French); after the sending quotas of 'rate'"},
 	{name: "recipient-size", reason: ReasonExceedLimit,
 		phrases: []string{"recipsizelimit", "too large for this recipient", "exceeds * recipient", "recipient's size limit"},
 		why:     "larger than the recipient's own limit (Exchange RESOLVER.RST.RecipSizeLimit); before message_too_big"},
 	{name: "disabled", reason: ReasonSuspend,
 		phrases: []string{"discontinued", "is inactive", "account is blocked",
-			"is disabled", "not active", "cuenta * deshabilitada", "cuenta * suspendida", "conta * desativada"},
+			"is disabled", "not active"},
 		families: []string{
 			"account|mailbox|cuenta|conta|compte|buzon ~ disabled|locked|suspended|inactive|deshabilitada|suspendida|desativada|bloque|bloqueada|discontinued",
 		},
@@ -226,8 +228,11 @@ var rules = []rule{
 			"security policies", "security policy", "policy that prohibited", "policy restrictions", "intent analysis"},
 		why: "a policy of the receiving side (Yahoo's 'policy reasons', Gmail's 'potential security issue', Mimecast's security policies)"},
 	{name: "size", reason: ReasonMessageTooBig,
-		phrases: []string{"message too large", "message is too large", "message size exceeds", "size limits", "size limit",
-			"exceeds the maximum size", "message length exceeds", "maximum message size"},
+		phrases: []string{"message length exceeds"},
+		families: []string{
+			"size ~ limit|limits|exceeds|exceeded|maximum|too large|too big|excede|excedido|excedida",
+			"message|email|mail|mensaje|mensagem|correo ~ too large|too big|demasiado grande|muito grande|trop gros|trop volumineux",
+		},
 		why: "larger than the receiving server's size limit"},
 	{name: "content", reason: ReasonContentError,
 		phrases: []string{"bit data", "improper use", "malformed message", "message is malformed", "invalid header",
