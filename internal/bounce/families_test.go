@@ -49,14 +49,15 @@ func TestEveryFamilyDoesAtLeastAsWellAsItsWordings(t *testing.T) {
 		t.Skip("scores the corpora once per family")
 	}
 	all := seenCorpora(t)
-	with := leaveOneSourceOut(rules, all, nil)
+	support := newSupport(all)
+	with := support.leaveOneSourceOut(rules, nil)
 	for i, r := range rules {
 		for _, family := range r.families {
 			wordings := familyWordings(t, family, all)
 			table := slices.Clone(rules)
 			table[i].families = slices.DeleteFunc(slices.Clone(r.families), func(f string) bool { return f == family })
 			table[i].phrases = append(slices.Clone(r.phrases), wordings...)
-			without := leaveOneSourceOut(table, all, nil)
+			without := support.leaveOneSourceOut(table, nil)
 			t.Logf("%s %q: category %.1f %% (its %d wordings: %.1f %%), reputation precision %.1f %% (%.1f %%), recall %.1f %% (%.1f %%)",
 				r.name, family, 100*with.category(), len(wordings), 100*without.category(),
 				100*with.reputationPrecision(), 100*without.reputationPrecision(), 100*with.reputationRecall(), 100*without.reputationRecall())

@@ -72,9 +72,12 @@ var rules = []rule{
 		},
 		why: "the sending IP is on a block list (DNSBL), even where the list is a reputation service; before 'reputation'"},
 	{name: "reputation", reason: ReasonBadReputation,
-		phrases:          []string{"reputation", "user complaints", "unexpected volume", "tss04", "ts01"},
+		phrases:          []string{"reputation", "unexpected volume", "tss04", "ts01"},
 		providerStatuses: []string{"X.7.650", "X.7.651", "X.7.652"},
-		why:              "the sending IP or domain has a poor reputation: Microsoft 365 X.7.650-652 (even where they speak of a rate limit), Yahoo TS01/TSS04 (complaints, unexpected volume)"},
+		families: []string{
+			"complaints|complaint ~ user|users|spam|high|rate|excessive|too many|quejas|reclamacoes|plaintes",
+		},
+		why: "the sending IP or domain has a poor reputation: Microsoft 365 X.7.650-652 (even where they speak of a rate limit), Yahoo TS01/TSS04 (complaints, unexpected volume)"},
 	{name: "connections", reason: ReasonTooManyConn,
 		phrases: []string{"denial of service"},
 		families: []string{
@@ -97,11 +100,14 @@ var rules = []rule{
 			"its daily sending quotas (X.4.5) and X.7.28, Microsoft 365's hourly and daily limits (X.2.121-122, X.1.90), Yahoo, SES throttling; " +
 			"'too many recipients' in one message is a volume to slow down, not an address problem"},
 	{name: "sender", reason: ReasonRejected,
-		phrases: []string{"sender address rejected", "sender rejected", "sender verify failed", "verification failed",
-			"sender domain", "from address rejected", "mail from rejected", "envelope sender", "domain of sender address",
+		phrases: []string{"verification failed",
+			"sender domain", "envelope sender", "domain of sender address",
 			"not a registered gateway", "sender denied", "bad outbound sender", "unregistered domains", "blocked senders"},
 		statuses:         []string{"X.1.7", "X.1.8"},
 		providerStatuses: []string{"X.7.750"},
+		families: []string{
+			"sender|sender address|sender domain|mail from|envelope from|from address|remitente|remetente|expediteur ~ rejected|refused|verify failed|verification failed|verification|unverified|invalid|does not exist|rechazado|recusado|refuse",
+		},
 		why: "the envelope sender or its domain was refused (RFC 3463 X.1.7 and X.1.8 are about the sender, even where they say " +
 			"'no such domain'; Microsoft 365 X.7.750 unregistered domains; Mimecast's Blocked Senders)"},
 	{name: "mailer", reason: ReasonMailerError,
@@ -202,11 +208,13 @@ var rules = []rule{
 		providerStatuses: []string{"X.7.64", "X.7.54"},
 		why:              "the server does not relay for that domain (qmail rcpthosts, Amazon SES unverified identities, Microsoft 365 X.7.54, X.7.64); before 'access denied'"},
 	{name: "banned", reason: ReasonBlocked,
-		phrases: []string{"blocked by", "blocked for abuse", "banned", "ip blocked", "blocked ip", "client host rejected",
-			"not allowed to send", "your ip", "service refused", "service refusé", "service refuse",
+		phrases: []string{"blocked by", "blocked for abuse", "banned", "not allowed to send", "your ip", "service refused", "service refusé", "service refuse",
 			"not in the whitelist", "not in whitelist", "whitelist", "exceeded permitted limits", "envelope blocked",
 			"traffic not accepted", "part of their network", "ip address is black"},
 		providerStatuses: []string{"X.7.508", "X.7.511", "X.7.513", "X.7.606-649", "X.7.708"},
+		families: []string{
+			"ip|ips|sending ip|client ip|client host|netblock|ip range ~ blocked|banned|blacklisted|blocklisted|rejected|refused|denied|not allowed|bloqueada|bloqueado|bloquee|rechazada|recusado",
+		},
 		why: "the server refuses the sending IP or host: bans, allow lists, Orange's 'service refusé'; Microsoft 365 X.7.508 " +
 			"(an IP range over its limits), X.7.511, X.7.513, X.7.606-649, X.7.708"},
 	{name: "rfc", reason: ReasonNotCompliantRFC,
@@ -223,9 +231,10 @@ var rules = []rule{
 			"content filtering", "spam points"},
 		why: "the content was judged to be spam (UBE, UCE: unsolicited bulk or commercial email)"},
 	{name: "policy", reason: ReasonPolicyViolation,
-		phrases: []string{"policy violation", "policy reasons", "local policy", "policy rejection", "violates * policy",
-			"violation of * policy", "content presents a potential", "header error", "not accepted for policy",
-			"security policies", "security policy", "policy that prohibited", "policy restrictions", "intent analysis"},
+		phrases: []string{"violation of * policy", "content presents a potential", "header error", "intent analysis"},
+		families: []string{
+			"policy|policies|politica|politique ~ violation|violates|violated|reasons|rejection|restrictions|prohibited|prohibits|local|security|not accepted|viola|violacion",
+		},
 		why: "a policy of the receiving side (Yahoo's 'policy reasons', Gmail's 'potential security issue', Mimecast's security policies)"},
 	{name: "size", reason: ReasonMessageTooBig,
 		phrases: []string{"message length exceeds"},
