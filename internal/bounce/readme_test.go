@@ -1,0 +1,81 @@
+// Copyright The opptimareceiver Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package bounce
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// figures are what the README gives for one way of measuring the
+// classifier.
+type figures struct {
+	replies                                int
+	category, precision, recall, undefined float64
+}
+
+// row is the figures as a row of the README's table.
+func (f figures) row(measuredOn string) string {
+	return fmt.Sprintf("| %s | %d | %.1f %% | %.1f %% | %.1f %% | %.1f %% |", measuredOn, f.replies, 100*f.category, 100*f.precision, 100*f.recall, 100*f.undefined)
+}
+
+// measure classifies replies with c.
+func measure(c *compiledRules, replies []labelledReply) figures {
+	var right, said, labelled, both, undefined float64
+	for _, r := range replies {
+		got := classify(c, r)
+		if got.category {
+			right++
+		}
+		if got.undefined {
+			undefined++
+		}
+		if got.reputation {
+			said++
+		}
+		if r.Category == CategoryReputation {
+			labelled++
+			if got.reputation {
+				both++
+			}
+		}
+	}
+	n := float64(len(replies))
+	return figures{replies: len(replies), category: right / n, precision: both / said, recall: both / labelled, undefined: undefined / n}
+}
+
+// TestReadmeStatesTheClassifierFigures: the README leads with how far to
+// trust the bounce category, measured four ways, and this test holds each
+// row of its table to what the corpora measure today, so that a change of
+// the rules or the corpora that moves a figure fails until the README says
+// so.
+func TestReadmeStatesTheClassifierFigures(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	seen := seenCorpora(t)
+	c := compileRules(rules)
+	loo := leaveOneSourceOut(rules, seen, nil)
+	var sisimaiSMTP []labelledReply
+	for _, r := range readCorpus(t, "sisimai-unseen-replies.json") {
+		if smtpReply.MatchString(r.Reply) {
+			sisimaiSMTP = append(sisimaiSMTP, r)
+		}
+	}
+	rows := []string{
+		measure(&c, seen).row(fmt.Sprintf("the %d sources the rules were written from", len(loo.sources))),
+		figures{replies: int(loo.replies), category: loo.category(), precision: loo.reputationPrecision(), recall: loo.reputationRecall(), undefined: loo.undefined / loo.replies}.
+			row("each of those sources, scored with the rules not written from it"),
+		measure(&c, sisimaiSMTP).row("sources nobody wrote rules from: Sisimai's samples, SMTP replies"),
+		measure(&c, readCorpus(t, "documented-unseen-replies.json")).row("sources nobody wrote rules from: providers' and hosts' pages"),
+	}
+	for _, row := range rows {
+		assert.True(t, strings.Contains(string(readme), row+"\n"), "README.md lacks the row\n%s", row)
+	}
+}
