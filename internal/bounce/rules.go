@@ -106,7 +106,7 @@ var rules = []rule{
 		statuses:         []string{"X.1.7", "X.1.8"},
 		providerStatuses: []string{"X.7.750"},
 		families: []string{
-			"sender|sender address|sender domain|mail from|envelope from|from address|remitente|remetente|expediteur ~ rejected|refused|verify failed|verification failed|verification|unverified|invalid|does not exist|rechazado|recusado|refuse",
+			"sender|sender address|sender domain|mail from|envelope from|from address|remitente|remetente|expediteur ~ rejected|refused|verify failed|verification failed|verification|unverified|invalid|rechazado|recusado|refuse",
 		},
 		why: "the envelope sender or its domain was refused (RFC 3463 X.1.7 and X.1.8 are about the sender, even where they say " +
 			"'no such domain'; Microsoft 365 X.7.750 unregistered domains; Mimecast's Blocked Senders)"},
