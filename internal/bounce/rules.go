@@ -12,7 +12,8 @@ package bounce
 //     that provider's documentation says (Microsoft 365's 5.7.508 is a
 //     blocked IP range, not RFC 7372's X.7.x family), since the code was
 //     chosen for that one cause;
-//  3. phrases that name one cause ("mailbox full", "ptr record");
+//  3. phrases that name one cause ("spamhaus", "storage allocation"), and
+//     families of the wordings of one cause ("mailbox ~ full", below);
 //  4. statuses: an RFC 3463 code with its detail (X.2.2 "mailbox full");
 //     a code is often reused loosely, so a phrase that names the cause
 //     overrides it ("4.7.23 ... does not have a PTR record");
@@ -162,7 +163,7 @@ var rules = []rule{
 			"mailbox|inbox|mail box|buzon|casilla|caixa postal|caixa|boite|postfach|storage ~ full|exceeded|size limit|lleno|llena|cheia|pleine|voll",
 			"quota|cuota|cota ~ exceeded|exceeds|exceed|over|full|reached|superada|superado|excedida|excedido|depassee|depasse",
 		},
-		why: "the mailbox is over its quota (also in Spanish, Portuguese and French); after the sending quotas of 'rate'"},
+		why: "the mailbox is over its quota (also in Spanish, Portuguese, French and German); after the sending quotas of 'rate'"},
 	{name: "recipient-size", reason: ReasonExceedLimit,
 		phrases: []string{"recipsizelimit", "too large for this recipient", "exceeds * recipient", "recipient's size limit"},
 		why:     "larger than the recipient's own limit (Exchange RESOLVER.RST.RecipSizeLimit); before message_too_big"},
