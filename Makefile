@@ -215,6 +215,7 @@ generate:
 	sed -i 's/^package receiver$$/package opptimareceiver/' receiver/generated_*_test.go
 	sed -i -E 's/(With[A-Za-z]+MetricAttribute\()(Attribute[A-Za-z]+)\)/\1\2.String())/g' receiver/internal/metadata/generated_metrics_test.go
 	$(GO) run ./receiver/internal/generate
+	$(GO) test ./internal/bounce -run '^TestRecordsReportEverySource$$' -update
 
 clean:
 	rm -rf $(BUILD)

@@ -4,6 +4,7 @@
 package bounce
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -78,4 +79,35 @@ func TestReadmeStatesTheClassifierFigures(t *testing.T) {
 	for _, row := range rows {
 		assert.True(t, strings.Contains(string(readme), row+"\n"), "README.md lacks the row\n%s", row)
 	}
+}
+
+// update rewrites the per-source table of docs/records.md (make generate).
+var update = flag.Bool("update", false, "write docs/records.md's leave-one-source-out table of every source")
+
+const (
+	sourcesTableStart = "<!-- every source: written by go test ./internal/bounce -run TestRecordsReportEverySource -update (make generate) -->\n"
+	sourcesTableEnd   = "<!-- end of every source -->\n"
+)
+
+// TestRecordsReportEverySource: docs/records.md gives leave-one-source-out
+// for every source, worst first, as the corpora measure it today.
+func TestRecordsReportEverySource(t *testing.T) {
+	path := filepath.Join("..", "..", "docs", "records.md")
+	doc, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var table strings.Builder
+	table.WriteString("| source | replies | category, tuned | category, leave-one-source-out | items only it supports |\n|---|---|---|---|---|\n")
+	for _, s := range leaveOneSourceOut(rules, seenCorpora(t), nil).sources {
+		fmt.Fprintf(&table, "| %s | %d | %.1f %% | %.1f %% | %d |\n", s.source, s.replies, 100*s.tuned, 100*s.unseen, s.removed)
+	}
+	before, rest, found := strings.Cut(string(doc), sourcesTableStart)
+	require.True(t, found, "docs/records.md has the line %q", sourcesTableStart)
+	_, after, found := strings.Cut(rest, sourcesTableEnd)
+	require.True(t, found, "docs/records.md has the line %q", sourcesTableEnd)
+	want := before + sourcesTableStart + table.String() + sourcesTableEnd + after
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(want), 0o644))
+		return
+	}
+	assert.True(t, want == string(doc), "docs/records.md's table of every source is not today's: go test ./internal/bounce -run TestRecordsReportEverySource -update")
 }

@@ -26,6 +26,9 @@ func (r labelledReply) source() string {
 		return "sisimai " + m[1] + m[2] + m[3]
 	}
 	name, _, _ := strings.Cut(r.Source, ",")
+	if open := strings.Index(name, " ("); open >= 0 && !strings.Contains(name[open:], ")") {
+		name = name[:open] // "Postfix source and documentation (smtpd.c, …)"
+	}
 	return name
 }
 
