@@ -203,7 +203,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME) ./receiver
 	$(GO) test -run '^$$' -fuzz '^FuzzHTTPHandler$$' -fuzztime $(FUZZTIME) ./receiver
 
-## generate: regenerate receiver/internal/metadata and the generated tests from metadata.yaml, then what derives from it and the schema: the counter's recording (receiver/generated_counter_points.go) and the counter table of docs/counters.md
+## generate: regenerate receiver/internal/metadata and the generated tests from metadata.yaml, then what derives from it and the schema: the counter's recording (receiver/generated_counter_points.go) and the counter table of docs/counters.md; and docs/records.md's leave-one-source-out table of every source
 # mdatagen names the test files' package after the folder (receiver); the
 # package is opptimareceiver, as contrib names its receivers. mdatagen
 # v0.159.0's metrics test passes an enum constant where the option for a
