@@ -54,7 +54,7 @@ func accuracy(t *testing.T, set string, replies []labelledReply) (reason, catego
 	return reason, category
 }
 
-// TestAccuracy classifies both labelled corpora of testdata/bounces and
+// TestAccuracy classifies the labelled corpora rules were written from and
 // fails below floors pinned within two points of what was measured: the
 // Sisimai sample replies, and the replies quoted from providers'
 // documentation, whose held-out part was not looked at while writing rules.
@@ -67,14 +67,18 @@ func TestAccuracy(t *testing.T) {
 	}
 }
 
-// setNames are the labelled sets: Sisimai's samples, and the providers'
-// replies looked at while writing rules and held out.
-var setNames = []string{"sisimai", "tuning", "held-out"}
+// setNames are the labelled sets rules were written from: Sisimai's
+// samples (the hand-copied ones, and the odd-numbered ones a program took
+// out), and the providers' replies looked at while writing rules and held
+// out.
+var setNames = []string{"sisimai", "sisimai-tuning", "tuning", "held-out"}
 
 func labelledSets(t *testing.T) map[string][]labelledReply {
 	t.Helper()
 	sets := map[string][]labelledReply{"sisimai": readCorpus(t, "sisimai-replies.json")}
 	require.Len(t, sets["sisimai"], 110)
+	sets["sisimai-tuning"] = readCorpus(t, "sisimai-tuning-replies.json")
+	require.Len(t, sets["sisimai-tuning"], 147)
 	for _, r := range readCorpus(t, "provider-replies.json") {
 		require.Contains(t, []string{"tuning", "held-out"}, r.Split)
 		require.NotEmpty(t, r.Source)
@@ -85,9 +89,10 @@ func labelledSets(t *testing.T) map[string][]labelledReply {
 
 // floors are the measured accuracies less at most two points.
 var floors = map[string]struct{ reason, category float64 }{
-	"sisimai":  {0.862, 0.889},
-	"tuning":   {0.972, 0.98},
-	"held-out": {0.942, 0.968},
+	"sisimai":        {0.862, 0.889},
+	"sisimai-tuning": {0.687, 0.762},
+	"tuning":         {0.972, 0.98},
+	"held-out":       {0.942, 0.968},
 }
 
 // TestEveryRuleIsReachable posts each phrase, status and code of the table
@@ -238,9 +243,10 @@ func TestReputationPrecisionAndRecall(t *testing.T) {
 
 // reputationFloors are the measured figures less at most two points.
 var reputationFloors = map[string]struct{ precision, recall float64 }{
-	"sisimai":  {0.95, 0.95},
-	"tuning":   {0.98, 0.98},
-	"held-out": {0.98, 0.938},
+	"sisimai":        {0.95, 0.95},
+	"sisimai-tuning": {0.90, 0.773},
+	"tuning":         {0.98, 0.98},
+	"held-out":       {0.98, 0.938},
 }
 
 // familyPairs reads "a|b ~ c|d" into its pairs of alternatives, one of

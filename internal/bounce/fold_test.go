@@ -97,7 +97,7 @@ func TestEveryRuneFolds(t *testing.T) {
 // cost per reply of the traffic the classifier is measured on.
 func BenchmarkCorpus(b *testing.B) {
 	var replies []labelledReply
-	for _, name := range []string{"sisimai-replies.json", "provider-replies.json"} {
+	for _, name := range seenCorpusFiles {
 		replies = append(replies, readCorpus(b, name)...)
 	}
 	leading := make([]Reply, len(replies))
@@ -118,7 +118,7 @@ func BenchmarkCorpus(b *testing.B) {
 // the same reason written in capitals and with its Latin letters' diacritics
 // removed, as MTAs that strip them send it.
 func TestEveryLabelledReplyReadsTheSameShouted(t *testing.T) {
-	for _, name := range []string{"sisimai-replies.json", "provider-replies.json"} {
+	for _, name := range seenCorpusFiles {
 		for _, r := range readCorpus(t, name) {
 			var plain strings.Builder
 			for _, c := range r.Reply {
