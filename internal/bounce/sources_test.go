@@ -381,7 +381,7 @@ func scoreUnseen(t *testing.T, replies []labelledReply, floors unseenFloors) {
 		}
 	}
 	all := measure(&c, replies)
-	t.Logf("%d sources never seen, %d replies: category %.1f %% over replies, %.1f %% mean over sources, reason %.1f %%", len(bySource), all.replies, 100*all.category, 100*mean, 100*all.reason)
+	t.Logf("%d sources, %d replies: category %.1f %% over replies, %.1f %% mean over sources, reason %.1f %%", len(bySource), all.replies, 100*all.category, 100*mean, 100*all.reason)
 	t.Logf("undefined %.1f %%; reputation precision %.1f %% (%d said), recall %.1f %% (%d labelled)", 100*all.undefined, 100*all.precision, all.said, 100*all.recall, all.labelled)
 	t.Logf("worst source of 5 replies or more: %s, %.1f %%", worstSource, 100*worst)
 	assert.GreaterOrEqual(t, all.category, floors.category, "category over replies")
