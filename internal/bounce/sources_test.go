@@ -365,6 +365,9 @@ func TestRepliesNeverReadOfSeenSources(t *testing.T) {
 
 var smtpReply = regexp.MustCompile(`^[245]\d\d[ -]`)
 
+// scoreUnseen logs the figures of replies nobody may read (per source,
+// over replies, mean over sources, worst source, undefined, reputation)
+// and fails below floors; it prints no reply.
 func scoreUnseen(t *testing.T, replies []labelledReply, floors unseenFloors) {
 	bySource := map[string][]labelledReply{}
 	for _, r := range replies {
