@@ -143,6 +143,17 @@ func TestReason(t *testing.T) {
 		{"550 5.7.26 Unauthenticated email is not accepted; it looks like spam", ReasonAuthFailure},
 		{"451 4.7.650 temporarily rate limited due to IP reputation", ReasonBadReputation},
 		{"550 5.1.7 No such domain sender.example", ReasonRejected},
+		// "Recipient address rejected:" is a symptom: the cause after it wins,
+		// and so does a status with its detail; Microsoft's "Access denied"
+		// after it is a phrase.
+		{"550 5.3.0 <x@example.com>: Recipient address rejected: Internal system error", ReasonSystemError},
+		{"550 5.1.2 <x@example.com>: Recipient address rejected: Bad destination system address", ReasonHostUnknown},
+		{"550 <x@example.com>: Recipient address rejected.", ReasonUserUnknown},
+		{"550 5.4.1 Recipient address rejected: Access denied. AS(201806281)", ReasonUserUnknown},
+		// X.7.13 is RFC 4954's disabled account, not Exchange's restriction.
+		{"525 5.7.13 Disabled recipient address", ReasonSuspend},
+		// DSN boilerplate about MIME is not a content error.
+		{"4.4.0 If you can see this text, your mail client may not be able to understand MIME formatted messages", ReasonUndefined},
 		// Codes alone, anywhere in the text, when no phrase says more.
 		{"550 5.2.2 <x@example.com>", ReasonMailboxFull},
 		{"host mx.example.com said: 550 5.1.1 <x@example.com>", ReasonUserUnknown},
