@@ -24,12 +24,18 @@ type labelledReply struct {
 	Split    string `json:"split"`
 }
 
+// readCorpus reads a file of testdata/bounces, whose every label's
+// category must be its reason's (some files are written by programs that
+// map reasons to categories themselves).
 func readCorpus(t testing.TB, name string) []labelledReply {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "bounces", name))
 	require.NoError(t, err)
 	var replies []labelledReply
 	require.NoError(t, json.Unmarshal(data, &replies))
+	for _, r := range replies {
+		require.Equal(t, categoryOf[r.Reason], r.Category, "%s: the category of %s (%s)", name, r.Reason, r.Source)
+	}
 	return replies
 }
 
