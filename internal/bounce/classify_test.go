@@ -169,9 +169,35 @@ func TestReason(t *testing.T) {
 		// Not statuses: addresses, versions, dates.
 		{"550 from 192.0.2.4 at 2020-10-05T22:40:54.5.1Z", ReasonUndefined},
 		{"550 v2.2.2a", ReasonUndefined},
-		// Spanish, and non-ASCII words.
+		// Spanish, Portuguese, and non-ASCII words.
 		{"550 Buzón lleno", ReasonMailboxFull},
 		{"550 El usuario no existe", ReasonUserUnknown},
+		{"550 La cuenta de correo no existe", ReasonUserUnknown},
+		{"550 Dirección de correo desconocida", ReasonUserUnknown},
+		{"550 Buzón no disponible", ReasonUserUnknown},
+		{"550 Endereço inexistente", ReasonUserUnknown},
+		{"550 Conta inativa", ReasonSuspend},
+		{"550 Cuenta desactivada", ReasonSuspend},
+		{"552 Caixa postal lotada", ReasonMailboxFull},
+		{"452 Buzón sin espacio", ReasonMailboxFull},
+		{"552 El mensaje excede el tamaño máximo permitido", ReasonMessageTooBig},
+		{"552 Mensagem excede o tamanho máximo", ReasonMessageTooBig},
+		{"554 Mensaje rechazado", ReasonBlocked},
+		{"550 5.7.1 Se requiere TLS obligatorio", ReasonFailedSTARTTLS},
+		// Wordings of known causes in other orders and words.
+		{"550 Address not found", ReasonUserUnknown},
+		{"550 5.7.1 Dynamic IP addresses not accepted", ReasonBlocked},
+		{"550 Please use your ISP's mail server", ReasonBlocked},
+		{"550 5.7.1 TLS is required", ReasonFailedSTARTTLS},
+		{"451 Temporary local problem - please try later", ReasonSystemError},
+		{"550 5.7.1 Rejected by recipient", ReasonFiltered},
+		{"550 Denied by policy", ReasonPolicyViolation},
+		{"554 5.7.1 Message contains a banned attachment", ReasonContentError},
+		{"550 5.7.1 Executable attachments are not allowed", ReasonContentError},
+		{"550 Mailbox is a deactivated mailbox", ReasonSuspend},
+		// "No valid recipients" follows the refusal of every recipient,
+		// whatever its cause: it names none.
+		{"554 5.5.1 Error: no valid recipients", ReasonUndefined},
 		// Certified emails: the reply is inside the JSON of the steps.
 		{`[{"eventType":"Send","timestamp":"2022-07-23T01:35:33.268Z","result":"18.234.148.6"},{"eventType":"Bounce","timestamp":"2022-07-23T01:35:40.112Z","result":"550 5.1.1 user unknown"}]`, ReasonUserUnknown},
 		{"", ReasonUndefined},

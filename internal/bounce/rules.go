@@ -163,7 +163,7 @@ var rules = []rule{
 		phrases: []string{"storage allocation", "out of storage", "insufficient storage",
 			"storage space"},
 		families: []string{
-			"mailbox|inbox|mail box|buzon|casilla|caixa postal|caixa|boite|postfach|storage ~ full|exceeded|size limit|lleno|llena|cheia|pleine|voll",
+			"mailbox|inbox|mail box|buzon|casilla|caixa postal|caixa|boite|postfach|storage ~ full|exceeded|size limit|lleno|llena|cheia|cheio|lotada|lotado|sin espacio|sem espaco|pleine|voll",
 			"quota|cuota|cota ~ exceeded|exceeds|exceed|over|full|reached|superada|superado|excedida|excedido|depassee|depasse",
 		},
 		why: "the mailbox is over its quota (also in Spanish, Portuguese, French and German); after the sending quotas of 'rate'"},
@@ -174,7 +174,7 @@ var rules = []rule{
 		phrases: []string{"discontinued", "is inactive", "account is blocked",
 			"is disabled", "not active"},
 		families: []string{
-			"account|mailbox|user|cuenta|conta|compte|buzon ~ disabled|locked|suspended|inactive|deshabilitada|suspendida|desativada|bloque|bloqueada|discontinued",
+			"account|mailbox|user|cuenta|conta|compte|buzon ~ disabled|deactivated|locked|suspended|inactive|discontinued|deshabilitada|deshabilitado|desactivada|desactivado|desativada|desativado|suspendida|suspendido|suspensa|suspenso|inactiva|inactivo|inativa|inativo|bloque|bloqueada|bloqueado",
 		},
 		statuses: []string{"X.7.13"},
 		why:      "the mailbox exists but is disabled, locked or inactive ('account is blocked' is the mailbox, not the sender; RFC 4954 X.7.13 'user account disabled')"},
@@ -191,13 +191,14 @@ var rules = []rule{
 			"exrecipnotfound", "mailbox not found", "mailbox unavailable",
 			"mailbox is unavailable", "invalid recipient", "invalid mailbox", "invalid address", "not a valid recipient",
 			"not a valid mailbox", "bad recipient", "bad destination mailbox", "address rejected access denied", "no mailbox",
-			"doesn't have a * account", "no longer valid", "usuario no existe", "destino inexistente", "adresse inconnue", "destinataire invalide"},
+			"doesn't have a * account", "no longer valid", "destino inexistente", "adresse inconnue", "destinataire invalide"},
 		symptoms: []string{"does not exist", "address rejected"},
 		families: []string{
 			"recipient|user|mailbox|destinatario|usuario|utilisateur ~ unknown|does not exist|doesn't exist|not exist|no such|inexistente|desconocido|desconhecido|inconnu",
-			"address ~ couldn't be found|could not be found",
+			"destinatario|usuario|cuenta|conta|direccion|endereco|buzon|casilla|caixa ~ no existe|nao existe|inexistente|desconocida|desconhecida|invalido|invalida|no valido|no valida|no disponible|nao disponivel|indisponivel",
+			"address ~ couldn't be found|could not be found|not found",
 		},
-		why: "no such mailbox at that domain (Gmail's 'the address couldn't be found'); 'Recipient address rejected:' is Postfix's " +
+		why: "no such mailbox at that domain, also in Spanish and Portuguese (Gmail's 'the address couldn't be found'); 'Recipient address rejected:' is Postfix's " +
 			"rejection of the recipient, a symptom, since what follows often names another cause ('Internal system error'); " +
 			"Microsoft 365's 'Recipient address rejected: Access denied' (5.4.1) is its directory's unknown recipient"},
 	{name: "moved", reason: ReasonHasMoved,
@@ -205,7 +206,7 @@ var rules = []rule{
 		codes:   []int{551},
 		why:     "the recipient moved (RFC 5321 551 'user not local'; Comcast's 'not our customer' under 5.1.1 is an unknown user)"},
 	{name: "filter", reason: ReasonFiltered,
-		phrases: []string{"filtered", "refused by recipient's filter", "rejected by the recipient"},
+		phrases: []string{"filtered", "refused by recipient's filter", "rejected by the recipient", "rejected by recipient"},
 		why:     "the recipient's own filters refused it"},
 
 	// The receiving server's policy towards the sender.
@@ -215,15 +216,21 @@ var rules = []rule{
 			"mail relay denied", "allowed rcpthosts", "no relaying"},
 		providerStatuses: []string{"X.7.64", "X.7.54"},
 		why:              "the server does not relay for that domain (qmail rcpthosts, Amazon SES unverified identities, Microsoft 365 X.7.54, X.7.64); before 'access denied'"},
+	{name: "attachment", reason: ReasonContentError,
+		families: []string{
+			"attachment|attachments|adjunto|adjuntos|anexo|anexos|file type|executable ~ not allowed|prohibited|banned|blocked|forbidden|unacceptable|no permitido|nao permitido",
+		},
+		why: "an attachment the receiving side refuses; the message must change, so before the sender's bans"},
 	{name: "banned", reason: ReasonBlocked,
 		phrases: []string{"blocked by", "blocked for abuse", "banned", "not allowed to send", "your ip", "service refused", "service refusé", "service refuse",
 			"not in the whitelist", "not in whitelist", "whitelist", "exceeded permitted limits", "envelope blocked",
-			"traffic not accepted", "part of their network", "ip address is black"},
+			"traffic not accepted", "part of their network", "ip address is black", "your isp"},
 		providerStatuses: []string{"X.7.508", "X.7.511", "X.7.513", "X.7.606-649", "X.7.708"},
 		families: []string{
 			"ip|ips|sending ip|client ip|client host|netblock|ip range ~ blocked|banned|blacklisted|blocklisted|rejected|refused|denied|not allowed|bloqueada|bloqueado|bloquee|rechazada|recusado",
+			"dynamic|dinamica|dinamico|dynamique ~ ip|ips|address|addresses|range|pool|host|hosts",
 		},
-		why: "the server refuses the sending IP or host: bans, allow lists, Orange's 'service refusé'; Microsoft 365 X.7.508 " +
+		why: "the server refuses the sending IP or host: bans, allow lists, dynamic (residential) IPs told to use their ISP's server, Orange's 'service refusé'; Microsoft 365 X.7.508 " +
 			"(an IP range over its limits), X.7.511, X.7.513, X.7.606-649, X.7.708"},
 	{name: "rfc", reason: ReasonNotCompliantRFC,
 		phrases: []string{"multiple addresses in from", "rfc5322", "rfc2822", "rfc822", "rfc * compliant",
@@ -241,13 +248,13 @@ var rules = []rule{
 	{name: "policy", reason: ReasonPolicyViolation,
 		phrases: []string{"violation of * policy", "content presents a potential", "header error", "intent analysis", "host network not allowed"},
 		families: []string{
-			"policy|policies|politica|politique ~ violation|violates|violated|reasons|rejection|restrictions|prohibited|prohibits|local|security|not accepted|viola|violacion",
+			"policy|policies|politica|politique ~ violation|violates|violated|reasons|rejection|restrictions|prohibited|prohibits|local|security|not accepted|denied|not allowed|viola|violacion",
 		},
 		why: "a policy of the receiving side (Yahoo's 'policy reasons', Gmail's 'potential security issue', Mimecast's security policies)"},
 	{name: "size", reason: ReasonMessageTooBig,
 		phrases: []string{"message length exceeds"},
 		families: []string{
-			"size ~ limit|limits|exceeds|exceeded|maximum|too large|too big|excede|excedido|excedida",
+			"size|tamano|tamanho|taille ~ limit|limits|exceeds|exceeded|maximum|too large|too big|excede|excedido|excedida|maximo|limite",
 			"message|email|mail|mensaje|mensagem|correo ~ too large|too big|demasiado grande|muito grande|trop gros|trop volumineux",
 		},
 		why: "larger than the receiving server's size limit"},
@@ -257,7 +264,8 @@ var rules = []rule{
 			"invalid characters"},
 		why: "malformed or refused content: headers, 8-bit data, MIME, bare line feeds"},
 	{name: "tls", reason: ReasonFailedSTARTTLS,
-		phrases:  []string{"starttls", "tls negotiation", "tls handshake", "must use tls", "tls required"},
+		phrases:  []string{"starttls", "tls negotiation", "tls handshake", "must use tls"},
+		families: []string{"tls ~ required|requires|mandatory|obligatorio|obrigatorio"},
 		statuses: []string{"X.7.10", "X.7.11"},
 		why:      "TLS could not be negotiated, or the server requires it: the sending side must speak TLS (RFC 3207; RFC 5248 X.7.10)"},
 	{name: "smtp-auth", reason: ReasonSecurityError,
@@ -279,13 +287,15 @@ var rules = []rule{
 		symptoms: []string{"transaction failed"},
 		families: []string{
 			"system|server|internal|mailbox server ~ error|busy|failure|unavailable",
+			"temporary|local|technical|tecnico ~ problem|problems|problema|problemas",
 		},
-		why: "an error on the receiving server, its directory included"},
+		why: "an error or a temporary problem on the receiving server, its directory included"},
 
 	// Phrases that say what happened, not why: weaker than a code.
 	{name: "blocked", reason: ReasonBlocked,
-		symptoms: []string{"blocked", "access denied", "denied access", "refused"},
-		why:      "'blocked', 'access denied', 'refused' alone, once no phrase or code said why"},
+		symptoms: []string{"blocked", "access denied", "denied access", "refused",
+			"rechazado", "rechazada", "rejeitado", "rejeitada", "recusado", "recusada"},
+		why: "'blocked', 'access denied', 'refused' (also in Spanish and Portuguese) alone, once no phrase or code said why"},
 
 	// Codes alone, when no phrase above said more. RFC 3463 subjects and
 	// details, then RFC 5321 reply codes.
