@@ -314,6 +314,8 @@ func TestSourcesNeverSeen(t *testing.T) {
 	require.Len(t, sisimai, 119, "testdata/bounces/README.md gives the count")
 	documented := readCorpus(t, "documented-unseen-replies.json")
 	require.Len(t, documented, 113, "testdata/bounces/README.md gives the count")
+	mtaSource := readCorpus(t, "mta-source-unseen-replies.json")
+	require.Len(t, mtaSource, 58, "testdata/bounces/README.md gives the count")
 	seen := map[string]bool{}
 	for _, r := range seenCorpora(t) {
 		seen[r.source()] = true
@@ -324,7 +326,7 @@ func TestSourcesNeverSeen(t *testing.T) {
 			smtp = append(smtp, r)
 		}
 	}
-	for _, r := range append(slices.Clone(sisimai), documented...) {
+	for _, r := range slices.Concat(sisimai, documented, mtaSource) {
 		assert.False(t, seen[r.source()], "%s is a source the rules were written from", r.source())
 	}
 	for _, set := range []struct {
@@ -335,6 +337,7 @@ func TestSourcesNeverSeen(t *testing.T) {
 		{"every Sisimai reply", sisimai, unseenEvery},
 		{"Sisimai SMTP replies", smtp, unseenSMTP},
 		{"documented replies", documented, unseenDocumented},
+		{"MTA source replies", mtaSource, unseenMTASource},
 	} {
 		t.Run(set.name, func(t *testing.T) { scoreUnseen(t, set.replies, set.floors) })
 	}
@@ -442,6 +445,7 @@ type unseenFloors struct {
 
 var (
 	unseenEvery      = unseenFloors{category: 0.442, reason: 0.434, mean: 0.381, worst: 0, undefined: 0.306, reputationPrecision: 0.15, reputationRecall: 0.023}
+	unseenMTASource  = unseenFloors{category: 0.704, reason: 0.67, mean: 0.699, worst: 0.571, undefined: 0.21, reputationPrecision: 0.903, reputationRecall: 0.78}
 	unseenDocumented = unseenFloors{category: 0.644, reason: 0.617, mean: 0.724, worst: 0.18, undefined: 0.277, reputationPrecision: 0.94, reputationRecall: 0.612}
 	heldOutFloors    = unseenFloors{category: 0.73, reason: 0.668, mean: 0.639, worst: 0.58, undefined: 0.082, reputationPrecision: 0.859, reputationRecall: 0.833}
 	unseenSMTP       = unseenFloors{category: 0.585, reason: 0.572, mean: 0.506, worst: 0.313, undefined: 0.152, reputationPrecision: 0.23, reputationRecall: 0.123}
