@@ -195,6 +195,12 @@ func TestReason(t *testing.T) {
 		{"554 5.7.1 Message contains a banned attachment", ReasonContentError},
 		{"550 5.7.1 Executable attachments are not allowed", ReasonContentError},
 		{"550 Mailbox is a deactivated mailbox", ReasonSuspend},
+		{"550 No such account", ReasonUserUnknown},
+		{"550 Username not found", ReasonUserUnknown},
+		{"550 5.2.1 Account does not exist", ReasonUserUnknown},
+		{"550 Unknown local part x in <x@example.com>", ReasonUserUnknown},
+		{"550 Account is full", ReasonMailboxFull},
+		{"550 Mailfolder is full", ReasonMailboxFull},
 		// "No valid recipients" follows the refusal of every recipient,
 		// whatever its cause: it names none.
 		{"554 5.5.1 Error: no valid recipients", ReasonUndefined},
