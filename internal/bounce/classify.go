@@ -97,14 +97,18 @@ func (c *compiledRules) evidenceOf(text string, leading Reply) int {
 // at any word the loop is on finds the words that follow without reading
 // them again.
 type lookahead struct {
-	text   string
-	spans  [16][2]int // by index modulo 16, more than a phrase spans
-	hashes [16]uint64
-	n      int // words read
-	next   int // where reading resumes
+	text    string
+	spans   [16][2]int // by index modulo 16, more than a phrase spans
+	hashes  [16]uint64
+	n       int // words read
+	next    int // where reading resumes
+	plainTo int // the words before are known to be outside an address
 }
 
-// readTo reads words until n are read or the reply ends.
+// readTo reads words until n are read or the reply ends. The words of an
+// email address are skipped: an address is never why a reply bounced, and
+// recipients' and senders' names hold any word ("dmarc-reports@",
+// "spam@", "this-user-does-not-exist@").
 func (l *lookahead) readTo(n int) {
 	for l.n < n && l.next < len(l.text) {
 		word := scanWord(l.text, l.next)
@@ -112,12 +116,57 @@ func (l *lookahead) readTo(n int) {
 		if word.start == word.end {
 			break
 		}
+		if word.start >= l.plainTo && !standsAlone(l.text, word) {
+			start, end := tokenAround(l.text, word.start)
+			if isAddress(l.text[start:end]) {
+				l.next = end
+				continue
+			}
+			l.plainTo = end
+		}
 		if !word.numeric {
 			l.spans[l.n&15], l.hashes[l.n&15] = [2]int{word.start, word.end}, word.hash
 			l.n++
 		}
 	}
 }
+
+// standsAlone reports whether w is a token of its own, so no address.
+func standsAlone(s string, w word) bool {
+	return (w.start == 0 || addressEnds[s[w.start-1]]) && (w.end == len(s) || addressEnds[s[w.end]])
+}
+
+// tokenAround is the run of bytes around s[at] that an address may span:
+// up to white space, brackets, quotes and the punctuation that ends a
+// clause.
+func tokenAround(s string, at int) (start, end int) {
+	start, end = at, at
+	for start > 0 && !addressEnds[s[start-1]] {
+		start--
+	}
+	for end < len(s) && !addressEnds[s[end]] {
+		end++
+	}
+	return start, end
+}
+
+// isAddress reports whether a token is an email address: an "@" with a
+// word byte on each side.
+func isAddress(token string) bool {
+	for i := 1; i+1 < len(token); i++ {
+		if token[i] == '@' && isWordByte(token[i-1]) && isWordByte(token[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+var addressEnds = func() (table [256]bool) {
+	for _, c := range []byte(" \t\r\n<>()[]{}\"',;:|=") {
+		table[c] = true
+	}
+	return table
+}()
 
 // word returns the hash of the index-th word, false past the last.
 func (l *lookahead) word(index int) (uint64, bool) {

@@ -149,6 +149,8 @@ func TestReason(t *testing.T) {
 		{"550 5.7.26 Unauthenticated email is not accepted; it looks like spam", ReasonAuthFailure},
 		{"451 4.7.650 temporarily rate limited due to IP reputation", ReasonBadReputation},
 		{"550 5.1.7 No such domain sender.example", ReasonRejected},
+		{"553 5.1.8 The domain does not exist", ReasonRejected},
+		{"550 The domain example.org does not exist", ReasonHostUnknown},
 		// "Recipient address rejected:" is a symptom: the cause after it wins,
 		// and so does a status with its detail; Microsoft's "Access denied"
 		// after it is a phrase.
@@ -166,6 +168,11 @@ func TestReason(t *testing.T) {
 		{"554 5.6.3 conversion required", ReasonContentError},
 		{"554 5.7.99", ReasonSecurityError},
 		{"501 no", ReasonSyntaxError},
+		// An address is never evidence, whatever words it holds.
+		{"550 5.1.1 <dmarc-reports@example.com>... User unknown", ReasonUserUnknown},
+		{"552 5.2.2 <spam.virus@example.com>", ReasonMailboxFull},
+		{"550 <this-user-does-not-exist@example.com>: relay access denied", ReasonNoRelaying},
+		{"554 5.7.1 Service unavailable; client host blocked using zen.spamhaus.org", ReasonBlocked},
 		// Not statuses: addresses, versions, dates.
 		{"550 from 192.0.2.4 at 2020-10-05T22:40:54.5.1Z", ReasonUndefined},
 		{"550 v2.2.2a", ReasonUndefined},

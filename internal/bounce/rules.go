@@ -144,14 +144,14 @@ var rules = []rule{
 		why: "the domain takes no mail (RFC 7505 null MX: X.1.10, X.7.27; Microsoft's own X.1.10 says 'recipient not found', a phrase that wins)"},
 	{name: "domain", reason: ReasonHostUnknown,
 		phrases: []string{"host unknown", "unknown host", "host not found", "host * not found",
-			"invalid domain", "domain does not exist", "domain * does not exist", "domain name not found",
+			"invalid domain", "domain name not found",
 			"unrouteable", "unroutable", "name or service not known", "non-existent hosts", "find the recipient domain",
 			"find any host", "dominio no existe", "domínio inexistente"},
 		families:         []string{"domain ~ couldn't be found|could not be found"},
-		symptoms:         []string{"no such domain", "domain not found"},
+		symptoms:         []string{"no such domain", "domain not found", "domain does not exist", "domain * does not exist"},
 		providerStatuses: []string{"X.4.310"},
-		why: "the recipient's domain does not exist or has no mail server (Microsoft 365 X.4.310); 'no such domain' alone " +
-			"does not say whose, so RFC 3463 X.1.7/X.1.8 (the sender's) override it"},
+		why: "the recipient's domain does not exist or has no mail server (Microsoft 365 X.4.310); 'no such domain' and 'domain does not exist' alone " +
+			"do not say whose, so RFC 3463 X.1.7/X.1.8 (the sender's) override them"},
 
 	{name: "syntax", reason: ReasonSyntaxError,
 		phrases: []string{"syntax error", "bad recipient address syntax", "address syntax", "not a valid rfc address",

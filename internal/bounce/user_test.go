@@ -29,6 +29,7 @@ func TestUserRulesRunFirst(t *testing.T) {
 		"450 4.7.1 user unknown":                     {Type: TypeSoft, Reason: ReasonUserUnknown, Category: CategoryInvalidAddress, Rule: `no-such-user: family "user ~ unknown"`},
 		"421 4.7.26 unauthenticated":                 {Type: TypeSoft, Reason: ReasonPolicyViolation, Category: CategoryReputation, Rule: "bounce_rules[3]: status X.7.26"},
 		"554 no reason given":                        {Type: TypeHard, Reason: ReasonSpamDetected, Category: CategoryContent, Rule: "bounce_rules[4]: reply code 554"},
+		"550 5.1.1 <over.quota@example.com>":         {Type: TypeHard, Reason: ReasonUserUnknown, Category: CategoryInvalidAddress, Rule: "rfc3463: status X.1.1"}, // an address is no evidence
 		"550 5.1.1 The email account does not exist": {Type: TypeHard, Reason: ReasonUserUnknown, Category: CategoryInvalidAddress, Rule: `no-such-user: family "account ~ does not exist"`},
 	} {
 		assert.Equal(t, want, c.Analyze("", ParseReply(reply), reply), reply)
