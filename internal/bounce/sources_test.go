@@ -386,6 +386,9 @@ func scoreUnseen(t *testing.T, replies []labelledReply, floors unseenFloors) {
 	}
 	all := measure(&c, replies)
 	t.Logf("%d sources, %d replies: category %.1f %% over replies, %.1f %% mean over sources, reason %.1f %%", len(bySource), all.replies, 100*all.category, 100*mean, 100*all.reason)
+	undecided, otherwise, unknownForFiltered := missesOf(&c, replies)
+	t.Logf("misses: %d undefined, %d decided otherwise (%d of them an unknown address where the label says mailbox_unavailable, as Sisimai calls an unknown user `filtered` unless the reply came before DATA, which a reply alone does not say)",
+		undecided, otherwise, unknownForFiltered)
 	t.Logf("undefined %.1f %%; reputation precision %.1f %% (%d said), recall %.1f %% (%d labelled)", 100*all.undefined, 100*all.precision, all.said, 100*all.recall, all.labelled)
 	t.Logf("worst source of 5 replies or more: %s, %.1f %%", worstSource, 100*worst)
 	assert.GreaterOrEqual(t, all.category, floors.category, "category over replies")
@@ -395,6 +398,27 @@ func scoreUnseen(t *testing.T, replies []labelledReply, floors unseenFloors) {
 	assert.LessOrEqual(t, all.undefined, floors.undefined, "undefined")
 	assert.GreaterOrEqual(t, all.precision, floors.reputationPrecision, "reputation precision")
 	assert.GreaterOrEqual(t, all.recall, floors.reputationRecall, "reputation recall")
+}
+
+// missesOf counts the replies c gets the category of wrong: undecided
+// (undefined), decided otherwise, and among those an invalid address
+// where the label says the mailbox is unavailable.
+func missesOf(c *compiledRules, replies []labelledReply) (undecided, otherwise, unknownForFiltered int) {
+	for _, r := range replies {
+		got := classify(c, r)
+		switch {
+		case got.category:
+		case got.undefined:
+			undecided++
+		default:
+			otherwise++
+			e := c.evidence[c.evidenceOf(r.Reply, ParseReply(r.Reply))]
+			if r.Category == CategoryMailboxUnavailable && c.table[e.rule].category == CategoryInvalidAddress {
+				unknownForFiltered++
+			}
+		}
+	}
+	return undecided, otherwise, unknownForFiltered
 }
 
 // figures are the shares c gets right of a set of labelled replies.
