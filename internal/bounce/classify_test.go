@@ -191,6 +191,17 @@ func TestReason(t *testing.T) {
 		{"552 Mensagem excede o tamanho máximo", ReasonMessageTooBig},
 		{"554 Mensaje rechazado", ReasonBlocked},
 		{"550 5.7.1 Se requiere TLS obligatorio", ReasonFailedSTARTTLS},
+		{"550 Remitente bloqueado", ReasonRejected},
+		{"550 Destinatário não encontrado", ReasonUserUnknown},
+		{"550 Domínio não encontrado", ReasonHostUnknown},
+		{"553 5.1.8 Dominio inexistente", ReasonRejected}, // X.1.8: the sender's domain
+		{"452 Se ha superado el límite de envío diario", ReasonSpeeding},
+		{"554 Relay no permitido", ReasonNoRelaying},
+		{"530 Autenticación requerida", ReasonSecurityError},
+		{"554 Mensaje rechazado: correo no deseado", ReasonSpamDetected},
+		{"554 Mensagem indesejada", ReasonSpamDetected},
+		{"451 Servidor ocupado, intente más tarde", ReasonSystemError},
+		{"451 Erro temporário no servidor", ReasonSystemError},
 		// Wordings of known causes in other orders and words.
 		{"550 Address not found", ReasonUserUnknown},
 		{"550 5.7.1 Dynamic IP addresses not accepted", ReasonBlocked},

@@ -92,7 +92,7 @@ var rules = []rule{
 			"throttled", "throttling", "message quota", "per hour"},
 		families: []string{
 			"too many|excessive|unusual|demasiados|demasiadas|muitas|muitos|trop de ~ messages|mails|emails|recipients|mensajes|correos|mensagens|envios|destinatarios",
-			"daily|hourly|per hour|per day|sending|relay|receive ~ limit|limits|quota|rate",
+			"daily|hourly|per hour|per day|sending|relay|receive|diario|diaria|envio|envios|por hora|por dia ~ limit|limits|quota|rate|limite|cuota|cota|tasa|taxa",
 			"too quickly|too fast|too often ~ mail|messages|emails|sending|receiving",
 		},
 		statuses:         []string{"X.7.28"},
@@ -108,7 +108,7 @@ var rules = []rule{
 		statuses:         []string{"X.1.7", "X.1.8"},
 		providerStatuses: []string{"X.7.750"},
 		families: []string{
-			"sender|sender address|sender domain|mail from|envelope from|from address|remitente|remetente|expediteur ~ rejected|refused|verify failed|verification failed|verification|unverified|invalid|rechazado|recusado|refuse",
+			"sender|sender address|sender domain|mail from|envelope from|from address|remitente|remetente|expediteur ~ rejected|refused|verify failed|verification failed|verification|unverified|invalid|rechazado|rechazada|recusado|recusada|rejeitado|rejeitada|bloqueado|bloqueada|no autorizado|nao autorizado|refuse",
 		},
 		why: "the envelope sender or its domain was refused (RFC 3463 X.1.7 and X.1.8 are about the sender, even where they say " +
 			"'no such domain'; Microsoft 365 X.7.750 unregistered domains; Mimecast's Blocked Senders)"},
@@ -146,9 +146,10 @@ var rules = []rule{
 		phrases: []string{"host unknown", "unknown host", "host not found", "host * not found",
 			"invalid domain", "domain name not found",
 			"unrouteable", "unroutable", "name or service not known", "non-existent hosts", "find the recipient domain",
-			"find any host", "dominio no existe", "domínio inexistente"},
-		families:         []string{"domain ~ couldn't be found|could not be found"},
-		symptoms:         []string{"no such domain", "domain not found", "domain does not exist", "domain * does not exist"},
+			"find any host"},
+		families: []string{"domain ~ couldn't be found|could not be found"},
+		symptoms: []string{"no such domain", "domain not found", "domain does not exist", "domain * does not exist",
+			"dominio no existe", "dominio nao existe", "dominio inexistente", "dominio no encontrado", "dominio nao encontrado"},
 		providerStatuses: []string{"X.4.310"},
 		why: "the recipient's domain does not exist or has no mail server (Microsoft 365 X.4.310); 'no such domain' and 'domain does not exist' alone " +
 			"do not say whose, so RFC 3463 X.1.7/X.1.8 (the sender's) override them"},
@@ -195,7 +196,7 @@ var rules = []rule{
 		symptoms: []string{"does not exist", "address rejected"},
 		families: []string{
 			"recipient|user|mailbox|account|alias|addressee|username|destinatario|usuario|utilisateur ~ unknown|does not exist|doesn't exist|not exist|no such|not found|inexistente|desconocido|desconhecido|inconnu",
-			"destinatario|usuario|cuenta|conta|direccion|endereco|buzon|casilla|caixa ~ no existe|nao existe|inexistente|desconocida|desconhecida|invalido|invalida|no valido|no valida|no disponible|nao disponivel|indisponivel",
+			"destinatario|usuario|cuenta|conta|direccion|endereco|buzon|casilla|caixa ~ no existe|nao existe|inexistente|desconocida|desconhecida|invalido|invalida|no valido|no valida|no disponible|nao disponivel|indisponivel|no encontrado|no encontrada|nao encontrado|nao encontrada",
 			"address ~ couldn't be found|could not be found|not found",
 		},
 		why: "no such mailbox at that domain, also in Spanish and Portuguese (Gmail's 'the address couldn't be found'); 'Recipient address rejected:' is Postfix's " +
@@ -214,6 +215,7 @@ var rules = []rule{
 		phrases: []string{"relay access denied", "relaying denied", "relay not permitted", "not permitted to relay",
 			"relaying not allowed", "unable to relay", "relay not allowed", "email address is not verified",
 			"mail relay denied", "allowed rcpthosts", "no relaying"},
+		families:         []string{"relay|relaying ~ no permitido|nao permitido|denegado|negado|no autorizado|nao autorizado"},
 		providerStatuses: []string{"X.7.64", "X.7.54"},
 		why:              "the server does not relay for that domain (qmail rcpthosts, Amazon SES unverified identities, Microsoft 365 X.7.54, X.7.64); before 'access denied'"},
 	{name: "attachment", reason: ReasonContentError,
@@ -243,8 +245,9 @@ var rules = []rule{
 		why:     "the content carried malware"},
 	{name: "spam", reason: ReasonSpamDetected,
 		phrases: []string{"spam", "ube", "uce", "junk mail", "content rejected", "bulk mail", "unsolicited",
-			"content filtering", "spam points"},
-		why: "the content was judged to be spam (UBE, UCE: unsolicited bulk or commercial email)"},
+			"content filtering", "spam points", "correo no deseado", "mensaje no deseado", "correo basura",
+			"mensagem indesejada", "lixo eletronico"},
+		why: "the content was judged to be spam (UBE, UCE: unsolicited bulk or commercial email; 'correo no deseado', 'mensagem indesejada')"},
 	{name: "policy", reason: ReasonPolicyViolation,
 		phrases: []string{"violation of * policy", "content presents a potential", "header error", "intent analysis", "host network not allowed"},
 		families: []string{
@@ -272,7 +275,8 @@ var rules = []rule{
 		phrases: []string{"unauthenticated senders", "authentication required", "authentication is required",
 			"must authenticate", "not authorized to send", "encryption required", "anonymous mail",
 			"username and password not accepted"},
-		why: "SMTP authentication required; not the SPF/DKIM/DMARC of auth_failure"},
+		families: []string{"autenticacion|autenticacao ~ requerida|requerido|obligatoria|obrigatoria|necesaria|necessaria"},
+		why:      "SMTP authentication required (also in Spanish and Portuguese); not the SPF/DKIM/DMARC of auth_failure"},
 
 	// The receiving server itself.
 	{name: "system-full", reason: ReasonSystemFull,
@@ -288,8 +292,10 @@ var rules = []rule{
 		families: []string{
 			"system|server|internal|mailbox server ~ error|busy|failure|unavailable",
 			"temporary|local|technical|tecnico ~ problem|problems|problema|problemas",
+			"servidor ~ ocupado|error|falla|fallo|erro|falha|no disponible|indisponible|indisponivel",
+			"error|errores|fallo|falla|erro|falha ~ temporal|temporario|temporaria|interno|interna",
 		},
-		why: "an error or a temporary problem on the receiving server, its directory included"},
+		why: "an error or a temporary problem on the receiving server, its directory included (also in Spanish and Portuguese)"},
 
 	// Phrases that say what happened, not why: weaker than a code.
 	{name: "blocked", reason: ReasonBlocked,
