@@ -103,19 +103,17 @@ func familyWordings(t *testing.T, family string, replies []labelledReply) []stri
 	return wordings
 }
 
-// foldedWords are the words of a reply as phrases read them: folded, with
-// no number-only word.
+// foldedWords are the words of a reply as phrases read them (lookahead):
+// folded, with no number-only word and no word of an email address.
 func foldedWords(reply string) []string {
 	var words []string
-	for from := 0; ; {
-		w := scanWord(reply, from)
-		if w.start == w.end {
+	ahead := lookahead{text: reply}
+	for i := 0; ; i++ {
+		if _, ok := ahead.word(i); !ok {
 			return words
 		}
-		if !w.numeric {
-			words = append(words, foldWord(reply[w.start:w.end]))
-		}
-		from = w.end
+		span := ahead.spans[i&15]
+		words = append(words, foldWord(reply[span[0]:span[1]]))
 	}
 }
 
@@ -129,6 +127,7 @@ func TestFamilyWordings(t *testing.T) {
 		{Reply: "452 Buzón lleno"},
 		{Reply: "552 full mailbox"},
 		{Reply: "552 mailbox of user one two three four full"},
+		{Reply: "550 <mailbox-full@example.com> unknown"}, // an address is not read
 	})
 	assert.Equal(t, []string{"mailbox is full", "full mailbox"}, got, fmt.Sprint(got))
 }
